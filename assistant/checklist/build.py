@@ -1,0 +1,261 @@
+"""Building a candidate's checklist from the knowledge base: rules, documents, requirements, steps.
+
+No admissions logic lives here: what applies, to whom and by when all comes from the programme file.
+The code only walks it with three-valued conditions, so a missing profile field is reported, not guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from assistant.checklist.conditions import Outcome, both, evaluate, true_leaves, value_of
+from assistant.checklist.fmt import format_date, format_due
+from assistant.checklist.model import Checklist, ChecklistItem, ItemKind, ItemLink, MissingField
+from assistant.checklist.profile import PROFILE_FIELDS, Profile
+from assistant.checklist.texts import field_label, msg, value_text
+from assistant.kb.loader import PARIS_WINTER, KnowledgeBase, ProgrammeData, event_end, event_start
+from assistant.kb.models import Condition, EligibilityRule, Event, I18n
+
+DUE_AT_END = ("deadline", "window")
+"""Event kinds whose moment that matters is the end (last day to act); others matter when they start."""
+
+
+@dataclass
+class PathDecision:
+    """The first matching eligibility rule, or the paths still open and the fields that would settle it."""
+
+    rule: EligibilityRule | None
+    possible: list[str]
+    missing: frozenset[str] = frozenset()
+
+    @property
+    def path(self) -> str | None:
+        return self.rule.path if self.rule else None
+
+
+def decide_path(pdata: ProgrammeData, profile: Profile) -> PathDecision:
+    """Rules in order; an unknown rule before the first true one leaves the path open, unless every
+    rule still possible leads to the same path and eligibility (then the answer changes nothing)."""
+    open_rules: list[tuple[EligibilityRule, Outcome]] = []
+    for rule in pdata.file.eligibility:
+        outcome = evaluate(rule.when, profile)
+        if outcome.value is False:
+            continue
+        open_rules.append((rule, outcome))
+        if outcome.value:
+            break
+    possible = list(dict.fromkeys(r.path for r, _ in open_rules))
+    if not open_rules:
+        return PathDecision(None, [])
+    last_rule, last = open_rules[-1]
+    outcomes = {(r.path, r.eligible) for r, _ in open_rules}
+    if last.value and len(outcomes) == 1:
+        return PathDecision(last_rule, possible)
+    missing = frozenset().union(*(o.missing for _, o in open_rules if o.value is None))
+    return PathDecision(None, possible, missing)
+
+
+def due_of(event: Event) -> datetime:
+    return event_end(event) if event.kind in DUE_AT_END else event_start(event)
+
+
+def is_all_day(event: Event) -> bool:
+    """Whether the moment `due_of` reads was written as a bare date."""
+    moment = event.end if event.kind in DUE_AT_END and event.end is not None else event.start
+    return not isinstance(moment, datetime)
+
+
+@dataclass
+class _Builder:
+    kb: KnowledgeBase
+    pdata: ProgrammeData
+    profile: Profile
+    today: date
+    lang: str
+    decision: PathDecision
+    items: list[tuple[int, ChecklistItem]] = field(default_factory=list)
+    missing: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def text(self, i18n: I18n) -> str:
+        return i18n.get(self.lang)
+
+    def path_state(self, paths: list[str] | None) -> Outcome:
+        if paths is None:
+            return Outcome(True)
+        if self.decision.rule is not None:
+            return Outcome(self.decision.path in paths)
+        if any(p in paths for p in self.decision.possible):
+            return Outcome(None, self.decision.missing)
+        return Outcome(False)
+
+    def applies(self, when: Condition | None, event_id: str | None, paths: list[str] | None
+                ) -> tuple[Outcome, frozenset[str]]:
+        """Whether an entry applies, and the missing fields of its own condition (not via the path)."""
+        event = self.pdata.events.get(event_id) if event_id else None
+        own = both(evaluate(when, self.profile), evaluate(event.when if event else None, self.profile))
+        combined = both(self.path_state(paths), own)
+        return combined, own.missing if combined.value is None else frozenset()
+
+    def note_missing(self, fields: frozenset[str], affect: str, label: str | None) -> None:
+        """Record what a field decides; `label` None when it only decides through the path."""
+        for name in fields:
+            entries = self.missing.setdefault(name, [])
+            if (affect, label) not in entries:
+                entries.append((affect, label))
+
+    def why(self, base: str, extra: str | None, when: Condition | None, event_id: str | None,
+            paths: list[str] | None, outcome: Outcome) -> str:
+        parts = [base]
+        if extra:
+            parts.append(extra)
+        if paths is not None and self.decision.rule is not None:
+            parts.append(msg("why_path", self.lang, path=self.decision.path))
+        event = self.pdata.events.get(event_id) if event_id else None
+        conds = [c for c in (when, event.when if event else None) if c is not None]
+        facts = [name for c in conds for name in true_leaves(c, self.profile)]
+        if facts:
+            said = ", ".join(
+                f"{field_label(n, self.lang)} : {value_text(n, value_of(self.profile, n), self.lang)}"
+                if self.lang == "fr"
+                else f"{field_label(n, self.lang)}: {value_text(n, value_of(self.profile, n), self.lang)}"
+                for n in dict.fromkeys(facts)
+            )
+            parts.append(msg("why_profile", self.lang, facts=said))
+        if outcome.value is None:
+            parts.append(msg("why_if", self.lang, fields=", ".join(self.labels(outcome.missing))))
+        if event is not None:
+            parts.append(msg("why_date", self.lang, event=self.text(event.title)))
+        parts = [p.strip().rstrip(".") for p in parts if p and p.strip()]
+        return ". ".join(p[:1].upper() + p[1:] for p in parts) + "."
+
+    def labels(self, fields: frozenset[str]) -> list[str]:
+        return [field_label(n, self.lang) for n in self.ordered(fields)]
+
+    def ordered(self, fields: frozenset[str] | set[str]) -> list[str]:
+        order = list(self.pdata.file.profile_questions) + [f for f in PROFILE_FIELDS]
+        return sorted(fields, key=lambda n: (order.index(n) if n in order else len(order), n))
+
+    def add(self, rank: int, kind: ItemKind, entry_id: str, title: str, detail: str, required: bool,
+            event_id: str | None, link_id: str | None, outcome: Outcome, own: frozenset[str], why: str,
+            lead_time: int | None = None) -> None:
+        item_id = f"{kind}:{entry_id}"
+        event = self.pdata.events.get(event_id) if event_id else None
+        due = due_of(event) if event else None
+        link_id = link_id or (event.link if event else None)
+        link = self.pdata.links.get(link_id) if link_id else None
+        item = ChecklistItem(
+            id=item_id, kind=kind, title=title, detail=detail, required=required, why=why,
+            due=due, event=event.id if event else None,
+            all_day=event is not None and is_all_day(event),
+            conditional=outcome.value is None, depends_on=self.ordered(outcome.missing),
+            lead_time_days=lead_time,
+            link=ItemLink(label=self.text(link.title), url=link.url) if link else None,
+        )
+        if due is not None:
+            item.days_left = (due.date() - self.today).days
+            item.overdue = item.days_left < 0
+            if lead_time is not None:
+                ready = self.today + timedelta(days=lead_time)
+                if ready > due.date():
+                    item.late = True
+                    self.warnings.append(msg("lead_time", self.lang, title=title, days=lead_time,
+                                             ready=format_date(ready, self.lang),
+                                             due=format_due(due, item.all_day, self.lang)))
+        self.note_missing(own, item_id, title)
+        self.note_missing(outcome.missing - own, item_id, None)
+        self.items.append((rank, item))
+
+    def documents(self) -> None:
+        for doc in self.pdata.file.documents:
+            outcome, own = self.applies(doc.when, doc.event, doc.paths)
+            if outcome.value is False:
+                continue
+            base = msg("why_document_required" if doc.required else "why_document_optional", self.lang)
+            extra = self.text(doc.condition) if doc.condition else None
+            why = self.why(base, extra, doc.when, doc.event, doc.paths, outcome)
+            self.add(len(self.items), "document", doc.id, self.text(doc.title),
+                     self.text(doc.detail) if doc.detail else "", doc.required, doc.event, doc.link,
+                     outcome, own, why)
+
+    def requirements(self) -> None:
+        for req in self.pdata.file.requirements:
+            outcome, own = self.applies(req.when, req.event, req.paths)
+            if outcome.value is False:
+                continue
+            if req.kind != "item" and outcome.value is None:
+                self.note_missing(own, f"{req.kind}:{req.id}", self.text(req.title))
+                self.note_missing(outcome.missing - own, f"{req.kind}:{req.id}", None)
+                continue
+            if req.kind == "warning":
+                self.warnings.append(f"{self.text(req.title)} : {self.text(req.detail)}" if self.lang == "fr"
+                                     else f"{self.text(req.title)}: {self.text(req.detail)}")
+                continue
+            kind: ItemKind = "unmet" if req.kind == "unmet" else "requirement"
+            base = msg("why_unmet" if kind == "unmet" else "why_requirement", self.lang)
+            why = self.why(base, None, req.when, req.event, req.paths, outcome)
+            rank = -1 if kind == "unmet" else len(self.items)
+            self.add(rank, kind, req.id, self.text(req.title), self.text(req.detail), req.required,
+                     req.event, req.link, outcome, own, why, req.lead_time_days)
+
+    def steps(self) -> None:
+        for step in sorted(self.pdata.file.steps, key=lambda s: s.order):
+            outcome, own = self.applies(step.when, step.event, step.paths)
+            if outcome.value is False:
+                continue
+            why = self.why(msg("why_step", self.lang, order=step.order), None, step.when, step.event,
+                           step.paths, outcome)
+            self.add(len(self.items), "step", step.id, self.text(step.title), self.text(step.detail), True,
+                     step.event, None, outcome, own, why)
+
+    def missing_fields(self) -> list[MissingField]:
+        fields = set(self.missing) | set(self.decision.missing)
+        out = []
+        for name in self.ordered(fields):
+            changes, affects = [], []
+            if name in self.decision.missing:
+                changes.append(msg("missing_path", self.lang, paths=", ".join(self.decision.possible)))
+                affects.append("path")
+            entries = self.missing.get(name, [])
+            titles = [t for _, t in entries if t]
+            if titles:
+                changes.append(msg("missing_items", self.lang, items=" ; ".join(titles)))
+            affects.extend(a for a, _ in entries if a not in affects)
+            out.append(MissingField(field=name, label=field_label(name, self.lang),
+                                    changes=" ; ".join(changes), affects=affects))
+        return out
+
+
+def build_checklist(kb: KnowledgeBase, profile: Profile, today: date, language: str | None = None) -> Checklist:
+    """What this candidate must do, by when and why, for the profile's programme only."""
+    if profile.programme not in kb.programmes:
+        raise ValueError(f"unknown programme `{profile.programme}` (known: {', '.join(sorted(kb.programmes))})")
+    pdata = kb.programmes[profile.programme]
+    lang = "en" if (language or profile.lang) == "en" else "fr"
+    decision = decide_path(pdata, profile)
+    b = _Builder(kb, pdata, profile, today, lang, decision)
+    b.documents()
+    b.requirements()
+    b.steps()
+    far = datetime.max.replace(tzinfo=PARIS_WINTER)
+    ordered = sorted(b.items, key=lambda ri: (ri[0] >= 0, ri[1].due is None, ri[1].due or far, ri[0]))
+    rule = decision.rule
+    end_of_today = datetime(today.year, today.month, today.day, tzinfo=PARIS_WINTER) + timedelta(days=1)
+    if pdata.session_over(end_of_today):
+        b.warnings.insert(0, msg("session_over", lang))
+    source = pdata.links.get(pdata.programme.source)
+    return Checklist(
+        programme=pdata.id,
+        programme_name=pdata.programme.name.get(lang),
+        language=lang,
+        today=today,
+        eligible=rule.eligible if rule else None,
+        path=rule.path if rule else None,
+        reason=rule.text.get(lang) if rule else None,
+        requires=rule.requires.get(lang) if rule and rule.requires else None,
+        items=[item for _, item in ordered],
+        missing_profile_fields=b.missing_fields(),
+        warnings=list(dict.fromkeys(b.warnings)),
+        source=ItemLink(label=source.title.get(lang), url=source.url) if source else None,
+    )

@@ -1,0 +1,68 @@
+"""The checklist's data shape: what every renderer (text, markdown, JSON, ICS) and adapter reads."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+ItemKind = Literal["document", "step", "requirement", "unmet"]
+
+
+class ItemLink(BaseModel):
+    label: str
+    url: str | None = None
+
+
+class ChecklistItem(BaseModel):
+    id: str
+    """`<kind>:<knowledge id>`, unique within a checklist."""
+    kind: ItemKind
+    title: str
+    detail: str
+    due: datetime | None = None
+    """When it is due (start of a publication/exam, end of a deadline/window), with its UTC offset."""
+    all_day: bool = False
+    """The knowledge base gives only a date (no time): `due` is that day's start or end."""
+    event: str | None = None
+    """Id of the knowledge-base event that dates the item."""
+    required: bool = True
+    why: str
+    days_left: int | None = None
+    overdue: bool = False
+    conditional: bool = False
+    """Applies only if a missing profile field turns out a certain way (see `depends_on`)."""
+    depends_on: list[str] = Field(default_factory=list)
+    lead_time_days: int | None = None
+    late: bool = False
+    """Takes longer than the time left before `due` (today + lead time is past it)."""
+    link: ItemLink | None = None
+
+
+class MissingField(BaseModel):
+    field: str
+    label: str
+    changes: str
+    """What the answer would decide, in the checklist's language."""
+    affects: list[str] = Field(default_factory=list)
+    """`path` and/or the ids of the items it decides."""
+
+
+class Checklist(BaseModel):
+    programme: str
+    programme_name: str
+    language: Literal["fr", "en"]
+    today: date
+    eligible: bool | None
+    path: str | None
+    reason: str | None = None
+    """The text of the eligibility rule that decided the path (why, and what would change it)."""
+    requires: str | None = None
+    items: list[ChecklistItem] = Field(default_factory=list)
+    missing_profile_fields: list[MissingField] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    source: ItemLink | None = None
+
+    def dated(self) -> list[ChecklistItem]:
+        return [i for i in self.items if i.due is not None]

@@ -1,0 +1,205 @@
+"""Reading free-text answers as candidates write them ("L3", "bac+2", "5 ans d'expérience",
+"I have a bachelor from Brazil", "je sais pas") into profile values.
+
+All words come from `answers.yaml`; this module only knows how to look for them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, get_args
+
+from assistant.checklist.profile import Profile
+from assistant.checklist.texts import contains, data, normalize, words
+
+
+@dataclass
+class Parsed:
+    """`value` None means the candidate said they do not know (an understood answer)."""
+
+    value: Any
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _first(text: str, phrases: list[str]) -> int | None:
+    """Position of the earliest whole-word occurrence of any phrase."""
+    best = None
+    for phrase in phrases:
+        p = normalize(phrase)
+        if not p:
+            continue
+        m = re.search(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])", text)
+        if m and (best is None or m.start() < best):
+            best = m.start()
+    return best
+
+
+def is_unknown(text: str) -> bool:
+    return text.strip() in {"?", "??", "???"} or _first(normalize(text), words("unknown")) is not None
+
+
+def yes_no(text: str) -> bool | None:
+    """True/False from yes/no words; the earliest word wins ("non, jamais" -> False)."""
+    yes, no = _first(text, words("yes")), _first(text, words("no"))
+    if yes is None and no is None:
+        return None
+    if no is None or (yes is not None and yes < no):
+        return True
+    return False
+
+
+def diploma(text: str) -> tuple[int, bool | None] | None:
+    """(years after the bac, RNCP-listed or unknown) from a diploma name or a "bac+N" pattern."""
+    vocab = data()["vocabulary"]
+    for pattern in vocab.get("level_patterns", []):
+        m = re.search(pattern, text)
+        if m:
+            return int(m.group(1)), _rncp_words(text)
+    best: tuple[int, int, bool | None] | None = None
+    for entry in vocab.get("diplomas", []):
+        for phrase in entry["words"]:
+            if contains(text, phrase):
+                key = (len(normalize(phrase)), entry["level"], entry.get("rncp"))
+                if best is None or key[:2] > best[:2]:
+                    best = key
+    if best is None:
+        return None
+    rncp = _rncp_words(text)
+    return best[1], rncp if rncp is not None else best[2]
+
+
+def _rncp_words(text: str) -> bool | None:
+    if not contains(text, "rncp"):
+        return None
+    return not any(contains(text, f"{neg} rncp") for neg in ("non", "pas", "sans", "not", "no", "without"))
+
+
+def origin(text: str) -> bool | None:
+    """True when the text names a foreign country or says "abroad", False for France."""
+    foreign = _first(text, words("foreign_origin"))
+    french = _first(text, words("french_origin"))
+    if foreign is None and french is None:
+        return None
+    return french is None or (foreign is not None and foreign < french)
+
+
+def number(text: str) -> float | None:
+    m = re.search(r"(?<![a-z0-9])(\d+(?:[.,]\d+)?)(?![0-9])", text)
+    if m:
+        return float(m.group(1).replace(",", "."))
+    numbers = data()["vocabulary"].get("numbers", {})
+    for word in text.split():
+        if word in numbers and word != "a":
+            return float(numbers[word])
+    return None
+
+
+def years(text: str) -> float | None:
+    """Years of experience: "5 ans", "five years", "18 mois", "plus de 3 ans" (just above 3), "aucune"."""
+    vocab = data()["vocabulary"]
+    nums = "|".join(re.escape(k) for k in vocab.get("numbers", {}))
+    unit = r"(ans?|annees?|years?|yrs?|mois|months?)"
+    m = re.search(rf"(?<![a-z0-9])(\d+(?:[.,]\d+)?|{nums}) ?(?:\+ )?{unit}(?![a-z])", text)
+    if m:
+        raw = m.group(1)
+        value = float(raw.replace(",", ".")) if raw[0].isdigit() else float(vocab["numbers"][raw])
+        if m.group(2) in ("mois", "month", "months"):
+            value = round(value / 12, 2)
+    else:
+        value = number(text)
+        if value is None:
+            return 0.0 if _first(text, words("no_experience")) is not None else None
+    before = text[: m.start()] if m else text
+    if _first(before, words("more_than")) is not None or (m and "+" in m.group(0)):
+        value += 0.5
+    elif _first(before, words("less_than")) is not None:
+        value = max(0.0, value - 0.5)
+    return value
+
+
+def french_level(text: str) -> str | None:
+    m = re.search(r"(?<![a-z0-9])([abc])\s?([12])(?![0-9])", text)
+    if m:
+        return f"{m.group(1).upper()}{m.group(2)}"
+    return "native" if _first(text, words("native")) is not None else None
+
+
+def training_mode(text: str) -> str | None:
+    found = [(pos, mode) for mode, phrases in data()["vocabulary"]["training_mode"].items()
+             if (pos := _first(text, phrases)) is not None]
+    return min(found)[1] if found else None
+
+
+def _typed(name: str, text: str) -> Any:
+    """Fallback for a field without a dedicated reader: by its type in the Profile model."""
+    annotation = Profile.model_fields[name].annotation
+    args = [a for a in get_args(annotation) if a is not type(None)]
+    if bool in args:
+        return yes_no(text)
+    literals = [v for a in args for v in get_args(a)]
+    if literals:
+        return next((v for v in literals if contains(text, str(v))), None)
+    return number(text)
+
+
+def read(name: str, raw: str) -> Parsed | None:
+    """The value of field `name` in a free-text answer, plus other fields the text states; None if
+    the answer was not understood."""
+    text = normalize(raw)
+    if is_unknown(raw):
+        return Parsed(None)
+    extra: dict[str, Any] = {}
+    value: Any = None
+    found = diploma(text)
+    if found is not None:
+        extra["diploma_level"] = found[0]
+        if found[1] is not None:
+            extra["diploma_rncp"] = found[1]
+    where = origin(text)
+    if where is not None:
+        extra["foreign_diploma"] = where
+    level = french_level(text) if name != "diploma_level" else None
+    if level and name != "french_level" and ("niveau" in text or "level" in text or "francais" in text):
+        extra["french_level"] = level
+    if name == "diploma_level":
+        value = found[0] if found else None
+        if value is None:
+            n = number(text)
+            value = int(n) if n is not None and n == int(n) else None
+    elif name == "diploma_rncp":
+        value = yes_no(text)
+        if value is None and found is not None:
+            value = found[1]
+    elif name == "foreign_diploma":
+        value = where if where is not None else yes_no(text)
+    elif name == "professional_experience_years":
+        value = years(text)
+    elif name == "french_level":
+        value = french_level(text)
+    elif name == "training_mode":
+        value = training_mode(text)
+    elif name in Profile.model_fields:
+        value = _typed(name, text)
+    if value is None:
+        return None
+    extra.pop(name, None)
+    return Parsed(value, extra)
+
+
+def read_button(name: str, value: str) -> Parsed | None:
+    """A button's canonical value (`yes`, `no`, `unknown`, `3`, `B2`, `initiale`)."""
+    if value == "unknown":
+        return Parsed(None)
+    if value in ("yes", "no"):
+        return Parsed(value == "yes")
+    annotation = Profile.model_fields[name].annotation if name in Profile.model_fields else str
+    args = get_args(annotation)
+    try:
+        if int in args:
+            return Parsed(int(value))
+        if float in args:
+            return Parsed(float(value))
+    except ValueError:
+        return None
+    return Parsed(value)

@@ -1,0 +1,61 @@
+"""When the bots should remind a candidate of a deadline: 7 days and 1 day before each event that
+has `reminder: true` and concerns the profile (its `when` holds, or cannot be decided yet)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from assistant.checklist.build import due_of, is_all_day
+from assistant.checklist.conditions import evaluate
+from assistant.checklist.profile import Profile
+from assistant.kb.loader import PARIS_WINTER, KnowledgeBase
+from assistant.kb.models import I18n
+
+DAYS_BEFORE = (7, 1)
+ALL_DAY_HOUR = time(9, 0, tzinfo=PARIS_WINTER)
+"""An event given as a bare date is reminded at 09:00 Paris winter time, not at midnight."""
+
+
+@dataclass(frozen=True)
+class ReminderTime:
+    programme: str
+    event_id: str
+    title: I18n
+    event_at: datetime
+    """The moment that matters: the end of a deadline or window, the start of anything else."""
+    fire_at: datetime
+    days_before: int
+
+    def title_in(self, lang: str) -> str:
+        return self.title.get(lang)
+
+
+def reminder_times(kb: KnowledgeBase, programme: str, profile: Profile | None, now: datetime
+                   ) -> list[ReminderTime]:
+    """Future reminder moments, soonest first; an unknown profile (None) gets every reminder event.
+
+    A profile field that is missing never hides a reminder: better one reminder too many than a
+    missed deadline.
+    """
+    if now.tzinfo is None:
+        raise ValueError("`now` must be timezone-aware")
+    pdata = kb.programmes.get(programme)
+    if pdata is None:
+        return []
+    out = []
+    for event in pdata.file.events:
+        if not event.reminder:
+            continue
+        if profile is not None and evaluate(event.when, profile).value is False:
+            continue
+        event_at = due_of(event)
+        anchor = event_at
+        if is_all_day(event):
+            day = event_at.astimezone(PARIS_WINTER).date()
+            anchor = datetime.combine(day, ALL_DAY_HOUR)
+        for days in DAYS_BEFORE:
+            fire_at = anchor - timedelta(days=days)
+            if fire_at > now:
+                out.append(ReminderTime(pdata.id, event.id, event.title, event_at, fire_at, days))
+    return sorted(out, key=lambda r: (r.fire_at, r.event_id))

@@ -1,0 +1,98 @@
+"""Text and Markdown renderings of a checklist, for the terminal and the chat adapters."""
+
+from __future__ import annotations
+
+from assistant.checklist.fmt import countdown, format_date, format_due
+from assistant.checklist.model import Checklist, ChecklistItem
+from assistant.checklist.texts import msg
+
+
+def _status(c: Checklist) -> str:
+    lang = c.language
+    if c.path is None:
+        return msg("eligible_unknown", lang)
+    word = {True: "eligible_yes", False: "eligible_no", None: "eligible_jury"}[c.eligible]
+    return f"{msg(word, lang)} — {msg('path', lang).lower()} : {c.path}" if lang == "fr" else \
+        f"{msg(word, lang)} — {msg('path', lang).lower()}: {c.path}"
+
+
+def _when(item: ChecklistItem, lang: str) -> str:
+    if item.due is None:
+        return msg("no_date", lang)
+    return f"{format_due(item.due, item.all_day, lang)} — {countdown(item.days_left, lang)}"
+
+
+def _tags(item: ChecklistItem, lang: str) -> list[str]:
+    tags = []
+    if not item.required:
+        tags.append(msg("optional", lang))
+    if item.conditional:
+        tags.append(msg("conditional", lang))
+    return tags
+
+
+def _colon(lang: str) -> str:
+    return " : " if lang == "fr" else ": "
+
+
+def render_text(c: Checklist) -> str:
+    """Plain text: one numbered entry per item, then missing information and warnings."""
+    lang = c.language
+    lines = [msg("heading", lang, programme=c.programme_name),
+             msg("today_is", lang, today=format_date(c.today, lang)), "", _status(c)]
+    if c.reason:
+        lines.append(c.reason)
+    if c.requires:
+        lines.append(f"{msg('requires', lang)}{_colon(lang)}{c.requires}")
+    if c.warnings:
+        lines += ["", msg("warnings", lang).upper()] + [f"! {w}" for w in c.warnings]
+    lines += ["", msg("todo", lang).upper()]
+    if not c.items:
+        lines.append(msg("empty", lang))
+    for n, item in enumerate(c.items, 1):
+        tags = _tags(item, lang)
+        lines.append(f"{n}. [ ] {item.title}" + (f" ({', '.join(tags)})" if tags else ""))
+        lines.append(f"   {msg('due', lang)}{_colon(lang)}{_when(item, lang)}")
+        if item.detail:
+            lines.append(f"   {item.detail}")
+        lines.append(f"   {msg('why', lang)}{_colon(lang)}{item.why}")
+        if item.link and item.link.url:
+            lines.append(f"   {item.link.label}{_colon(lang)}{item.link.url}")
+    if c.missing_profile_fields:
+        lines += ["", msg("missing", lang).upper()]
+        lines += [f"- {m.label}{_colon(lang)}{m.changes}" for m in c.missing_profile_fields]
+    if c.source:
+        lines += ["", f"Source{_colon(lang)}{c.source.label}" + (f" — {c.source.url}" if c.source.url else "")]
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(c: Checklist) -> str:
+    """GitHub-flavoured Markdown with task-list boxes (texts are not escaped: adapters do it)."""
+    lang = c.language
+    out = [f"## {msg('heading', lang, programme=c.programme_name)}", "",
+           f"_{msg('today_is', lang, today=format_date(c.today, lang))}_", "", f"**{_status(c)}**"]
+    if c.reason:
+        out += ["", c.reason]
+    if c.requires:
+        out += ["", f"**{msg('requires', lang)}**{_colon(lang)}{c.requires}"]
+    if c.warnings:
+        out += ["", f"### ⚠ {msg('warnings', lang)}", ""] + [f"- {w}" for w in c.warnings]
+    out += ["", f"### {msg('todo', lang)}", ""]
+    if not c.items:
+        out.append(msg("empty", lang))
+    for item in c.items:
+        tags = _tags(item, lang)
+        title = f"[{item.title}]({item.link.url})" if item.link and item.link.url else item.title
+        flag = " **⚠**" if item.overdue or item.late or item.kind == "unmet" else ""
+        out.append(f"- [ ] **{title}**{flag}" + (f" _({', '.join(tags)})_" if tags else ""))
+        out.append(f"  - {msg('due', lang)}{_colon(lang)}{_when(item, lang)}")
+        if item.detail:
+            out.append(f"  - {item.detail}")
+        out.append(f"  - _{msg('why', lang)}{_colon(lang)}{item.why}_")
+    if c.missing_profile_fields:
+        out += ["", f"### {msg('missing', lang)}", ""]
+        out += [f"- **{m.label}**{_colon(lang)}{m.changes}" for m in c.missing_profile_fields]
+    if c.source:
+        src = f"[{c.source.label}]({c.source.url})" if c.source.url else c.source.label
+        out += ["", f"Source{_colon(lang)}{src}"]
+    return "\n".join(out) + "\n"

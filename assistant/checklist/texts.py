@@ -1,0 +1,79 @@
+"""Access to `answers.yaml`: field labels, question texts, vocabulary and the fixed checklist phrases.
+
+Kept as data so recruitment staff can reword questions or add a diploma name without touching code.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DATA_FILE = Path(__file__).with_name("answers.yaml")
+
+
+@cache
+def data() -> dict[str, Any]:
+    with DATA_FILE.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def _pick(entry: dict[str, str] | None, lang: str, default: str) -> str:
+    if not entry:
+        return default
+    return entry.get("en" if lang == "en" else "fr") or default
+
+
+def msg(key: str, lang: str, **values: Any) -> str:
+    """A fixed phrase in `lang`, with `{name}` slots filled."""
+    text = _pick(data()["messages"].get(key), lang, key)
+    return text.format(**values) if values else text
+
+
+def field_label(name: str, lang: str) -> str:
+    return _pick(data()["fields"].get(name, {}).get("label"), lang, name)
+
+
+def question(name: str, lang: str) -> str:
+    return _pick(data()["fields"].get(name, {}).get("question"), lang, field_label(name, lang) + " ?")
+
+
+def choices(name: str) -> list[dict[str, str]]:
+    return list(data()["fields"].get(name, {}).get("choices") or [])
+
+
+def value_text(name: str, value: Any, lang: str) -> str:
+    """How a profile value reads in a sentence ("oui", "bac + 3", "formation initiale")."""
+    values = data()["values"]
+    if isinstance(value, bool):
+        return _pick(values["yes" if value else "no"], lang, str(value))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and value in values:
+        return _pick(values[value], lang, value)
+    template = data()["fields"].get(name, {}).get("value")
+    return _pick(template, lang, "{value}").format(value=value)
+
+
+def normalize(text: str) -> str:
+    """Lower-case, accents and punctuation removed (apostrophes become spaces), `+` kept."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[’'`´]", " ", text)
+    text = re.sub(r"[^a-z0-9+.,\s-]", " ", text)
+    text = re.sub(r"(?<![0-9])[.,]|[.,](?![0-9])", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def contains(text: str, phrase: str) -> bool:
+    """Whole-word phrase match on normalised text."""
+    p = normalize(phrase)
+    return bool(p) and re.search(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])", text) is not None
+
+
+def words(key: str) -> list[str]:
+    return list(data()["vocabulary"].get(key) or [])

@@ -1,0 +1,216 @@
+"""`candidate-assistant` command line: ask, chat, eval, kb check/doctor, checklist, telegram, discord.
+
+Heavy platform libraries are imported only by the subcommand that needs them, so `ask` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {value!r} (expected YYYY-MM-DD)") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="candidate-assistant",
+                                     description="Admissions assistant for candidates (FR/EN).")
+    parser.add_argument("--kb", metavar="PATH", help="knowledge folder (default: bundled, or $CANDIDATE_ASSISTANT_KB)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    ask = sub.add_parser("ask", help="answer one question, or a batch with --jsonl")
+    ask.add_argument("question", nargs="?", help="the question (omit with --jsonl)")
+    ask.add_argument("--programme", help="programme id the conversation is about")
+    ask.add_argument("--lang", choices=["fr", "en"], help="force the answer language")
+    ask.add_argument("--today", type=_date, help="take this date as today (YYYY-MM-DD)")
+    ask.add_argument("--json", action="store_true", help="print the structured reply as JSON")
+    ask.add_argument("--jsonl", action="store_true", help="read questions from stdin, one per line; JSON lines out")
+
+    sub.add_parser("chat", help="interactive terminal chat").add_argument("--today", type=_date)
+
+    ev = sub.add_parser("eval", help="score a question set (format of shared/eval/dev.yaml)")
+    ev.add_argument("file")
+    ev.add_argument("--min", type=float, default=None, help="exit 1 if the pass rate is below this (0..1)")
+    ev.add_argument("--quiet", action="store_true", help="do not list failures")
+
+    kb = sub.add_parser("kb", help="knowledge base tools")
+    kb_sub = kb.add_subparsers(dest="kb_command", metavar="TOOL")
+    check = kb_sub.add_parser("check", help="validate a knowledge folder")
+    check.add_argument("path", nargs="?")
+    kb_sub.add_parser("doctor", help="which intents the matcher confuses (leave-one-out)")
+
+    cl = sub.add_parser("checklist", help="personalised checklist from a profile file")
+    try:
+        from assistant.checklist.cli import add_arguments
+    except ImportError:  # pragma: no cover - the checklist package is part of the core
+        cl.add_argument("--profile", required=True)
+    else:
+        add_arguments(cl)
+
+    tg = sub.add_parser("telegram", help="run the Telegram bot (token in TELEGRAM_BOT_TOKEN)")
+    tg.add_argument("--webhook-url", help="public HTTPS URL for webhook mode (default: long polling)")
+    tg.add_argument("--listen", default="127.0.0.1", help="address the webhook server listens on")
+    tg.add_argument("--port", type=int, default=8443, help="port the webhook server listens on")
+    tg.add_argument("--secret-token", help="webhook secret (default: $TELEGRAM_WEBHOOK_SECRET or random)")
+
+    sub.add_parser("discord", help="run the Discord bot (token in DISCORD_BOT_TOKEN)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        if args.command == "kb":
+            return _kb(args, parser)
+        if args.command == "ask":
+            return _ask(args)
+        if args.command == "chat":
+            from adapters.cli.chat import run_chat
+
+            return run_chat(_assistant(args), today=args.today)
+        if args.command == "eval":
+            return _eval(args)
+        if args.command == "checklist":
+            from assistant.checklist.cli import run
+
+            return run(args)
+        if args.command == "telegram":
+            from adapters.telegram import run as run_telegram
+
+            return run_telegram(args)
+        if args.command == "discord":
+            from adapters.discord import run as run_discord
+
+            return run_discord(args)
+    except KnowledgeLoadFailed as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    parser.print_help()
+    return 2
+
+
+class KnowledgeLoadFailed(Exception):
+    pass
+
+
+def _assistant(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from assistant.engine import Assistant
+    from assistant.kb.loader import KnowledgeError
+
+    try:
+        return Assistant.load(args.kb)
+    except KnowledgeError as exc:
+        lines = [str(p) for p in exc.problems]
+        raise KnowledgeLoadFailed("the knowledge base has errors (run `candidate-assistant kb check`):\n"
+                                  + "\n".join(lines)) from None
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from assistant.context import Conversation
+
+    assistant = _assistant(args)
+    if args.jsonl:
+        return _ask_jsonl(assistant, args)
+    if not args.question:
+        print("candidate-assistant ask: give a QUESTION, or use --jsonl to read questions from stdin", file=sys.stderr)
+        return 2
+    reply = assistant.ask(args.question, Conversation(bound_programme=args.programme), language=args.lang,
+                          today=args.today)
+    if args.json:
+        print(json.dumps(_json_reply(args.question, reply), ensure_ascii=False, indent=2))
+    else:
+        from adapters.cli.render import render_reply
+
+        print(render_reply(reply, colour=sys.stdout.isatty()))
+    return 0
+
+
+def _json_reply(text: str, reply) -> dict:  # type: ignore[no-untyped-def]
+    data = reply.model_dump(mode="json")
+    data.update({"text": text, "answer": reply.plain_text(),
+                 "suggestions": [b.label for b in reply.suggestions + reply.buttons],
+                 "actions": [b.action for b in reply.suggestions + reply.buttons]})
+    return data
+
+
+def _ask_jsonl(assistant, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    from assistant.context import Conversation
+
+    out = sys.stdout
+    for lineno, raw in enumerate(sys.stdin, 1):
+        line = raw.rstrip("\n")
+        if not line.strip():
+            continue
+        programme, today, text = args.programme, args.today, line
+        if line.lstrip().startswith("{"):
+            try:
+                obj = json.loads(line)
+                text = str(obj.get("text", ""))
+                programme = obj.get("programme") or programme
+                today = date.fromisoformat(obj["today"]) if obj.get("today") else today
+            except (ValueError, TypeError, AttributeError) as exc:
+                out.write(json.dumps({"line": lineno, "error": f"invalid JSON object: {exc}"}) + "\n")
+                continue
+        reply = assistant.ask(text, Conversation(bound_programme=programme), language=args.lang, today=today)
+        out.write(json.dumps(_json_reply(text, reply), ensure_ascii=False) + "\n")
+    out.flush()
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from assistant.evaluation import evaluate, format_report, load_cases
+
+    try:
+        cases = load_cases(args.file)
+    except (OSError, ValueError) as exc:
+        print(f"candidate-assistant eval: {exc}", file=sys.stderr)
+        return 2
+    report = evaluate(_assistant(args), cases)
+    print(format_report(report, show_failures=not args.quiet))
+    if args.min is not None and report.pass_rate < args.min:
+        return 1
+    return 0
+
+
+def _kb(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.kb_command == "check":
+        import time
+
+        from assistant.kb.loader import check
+
+        start = time.perf_counter()
+        kb, problems = check(args.path or args.kb)
+        elapsed = (time.perf_counter() - start) * 1000
+        for p in problems:
+            print(p)
+        if problems:
+            print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+            return 1
+        s = kb.summary()  # type: ignore[union-attr]
+        print(f"OK: {s['programmes']} programmes, {s['intents']} intents, {s['utterances']} utterances, "
+              f"{s['events']} events ({elapsed:.0f} ms)")
+        return 0
+    if args.kb_command == "doctor":
+        from assistant.doctor import diagnose, format_diagnosis
+
+        print(format_diagnosis(diagnose(_assistant(args).kb)))
+        return 0
+    parser.parse_args(["kb", "--help"])
+    return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+

@@ -1,0 +1,171 @@
+"""The assistant every adapter talks to: message in, structured reply out (answer, clarify or decline).
+
+It ties the shared matcher (meaning) to the composer (sentences) and keeps the conversation's
+programme and topic between turns. No platform I/O happens here.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from pathlib import Path
+
+from assistant import timefmt
+from assistant.composer import Composer
+from assistant.context import Conversation
+from assistant.kb.loader import KnowledgeBase, KnowledgeError, Problem, load
+from assistant.matcher import Analysis, Candidate, Matcher
+from assistant.reply import Button, Reply
+
+DECLINE_BELOW = 0.30
+"""Below this score nothing in the knowledge base is close enough: say so rather than guess."""
+CLOSE_MARGIN = 0.015
+CLOSE_CEILING = 0.42
+"""Two intents within CLOSE_MARGIN of each other, both weak: ask which one was meant."""
+TOPIC_RATIO = 0.6
+"""Another programme's same-topic intent this close to the best one: ask which programme."""
+
+
+class Assistant:
+    def __init__(self, kb: KnowledgeBase, kb_path: str | Path | None = None) -> None:
+        self._lock = threading.Lock()
+        self.kb_path = kb_path
+        self._install(kb)
+
+    @classmethod
+    def load(cls, kb_path: str | Path | None = None) -> Assistant:
+        return cls(load(kb_path), kb_path)
+
+    def _install(self, kb: KnowledgeBase) -> None:
+        matcher, composer = Matcher(kb), Composer(kb)
+        with self._lock:
+            self.kb, self.matcher, self.composer = kb, matcher, composer
+
+    def reload(self) -> list[Problem]:
+        """Reload the knowledge base; on any problem keep serving the last good one."""
+        try:
+            kb = load(self.kb_path)
+        except KnowledgeError as exc:
+            return exc.problems
+        self._install(kb)
+        return []
+
+    # ------------------------------------------------------------------ public API
+    def ask(self, text: str, conversation: Conversation | None = None, *, programme: str | None = None,
+            language: str | None = None, today: date | None = None) -> Reply:
+        conv = conversation if conversation is not None else Conversation()
+        now = timefmt.now_for(today or conv.today)
+        analysis = self.matcher.analyze(text or "")
+        lang = language or analysis.language or conv.language or "fr"
+        if lang not in ("fr", "en"):
+            lang = "fr"
+        if not analysis.tokens:
+            return Reply(decision="clarify", language=lang, blocks=[self.composer.msg("empty", lang)],
+                         suggestions=self.composer._help_buttons(lang))
+        if programme is not None and programme not in self.kb.programmes:
+            programme = None
+        mentioned = analysis.programmes
+        if len(mentioned) == 1:
+            prog = mentioned[0]
+        elif mentioned:
+            prog = None
+        else:
+            prog = programme or conv.active_programme()
+        scopes = {"general", prog} if prog else ({"general", *mentioned} if mentioned else None)
+        candidates = self.matcher.rank(analysis, scopes)
+        candidates = self._with_context(analysis, candidates, conv, scopes)
+        reply = self._decide(analysis, candidates, prog, lang, now, conv, text)
+        conv.language = lang
+        if reply.decision != "clarify" or reply.buttons and reply.buttons[0].action.startswith("intent:"):
+            conv.last_text = text
+        if reply.decision == "answer":
+            conv.last_intent = reply.intent
+            if reply.programme:
+                conv.programme = reply.programme
+        return reply
+
+    def press(self, action: str, conversation: Conversation, *, today: date | None = None,
+              language: str | None = None) -> Reply:
+        """A button came back: `intent:<id>`, `programme:<id>` or `lang:<fr|en>`."""
+        conv = conversation
+        lang = language or conv.language or "fr"
+        now = timefmt.now_for(today or conv.today)
+        kind, _, value = action.partition(":")
+        if kind == "intent" and value in self.kb.intents:
+            intent = self.kb.intents[value]
+            reply = self.composer.answer(intent, lang, now, 1.0, conv.active_programme())
+            if intent.scope in self.kb.programmes:
+                conv.programme = intent.scope
+            conv.last_intent = intent.id
+            return reply
+        if kind == "programme" and value in self.kb.programmes:
+            conv.programme = value
+            if conv.last_text:
+                pending, conv.last_text = conv.last_text, None
+                return self.ask(pending, conv, programme=value, language=lang, today=today)
+            p = self.kb.programmes[value]
+            return Reply(decision="answer", language=lang, programme=value, confidence=1.0,
+                         blocks=[p.programme.summary.get(lang)], source=self.composer.source_link(p, None, lang))
+        if kind == "lang" and value in ("fr", "en"):
+            conv.language = value
+            help_intent = next((i for i in self.kb.intents.values() if i.kind == "help"), None)
+            if help_intent is not None:
+                return self.composer.answer(help_intent, value, now, 1.0, conv.active_programme())
+        return Reply(decision="clarify", language=lang, blocks=[self.composer.msg("empty", lang)],
+                     suggestions=self.composer._help_buttons(lang))
+
+    def deadlines(self, conversation: Conversation | None = None, *, today: date | None = None,
+                  language: str | None = None) -> Reply:
+        conv = conversation or Conversation()
+        lang = language or conv.language or "fr"
+        now = timefmt.now_for(today or conv.today)
+        active = conv.active_programme()
+        programmes = [self.kb.programmes[active]] if active in self.kb.programmes else list(self.kb.programmes.values())
+        return self.composer.deadlines(programmes, lang, now)
+
+    def programme_buttons(self, language: str = "fr") -> list[Button]:
+        return [Button(label=p.programme.short_name, action=f"programme:{pid}") for pid, p in self.kb.programmes.items()]
+
+    # ------------------------------------------------------------------ decisions
+    def _with_context(self, analysis: Analysis, candidates: list[Candidate], conv: Conversation,
+                      scopes: set[str] | None) -> list[Candidate]:
+        """A follow-up ("et pour les étrangers ?") is read together with the previous question."""
+        if not conv.last_text:
+            return candidates
+        best = candidates[0].score if candidates else 0.0
+        if not analysis.follow_up and best >= DECLINE_BELOW + 0.1:
+            return candidates
+        combined = self.matcher.analyze(f"{conv.last_text} {analysis.text}")
+        merged = self.matcher.rank(combined, scopes)
+        if merged and merged[0].score > best * 1.1 and merged[0].intent.kind != "decline":
+            if analysis.follow_up or not candidates or candidates[0].intent.kind != "decline":
+                return merged
+        return candidates
+
+    def _decide(self, analysis: Analysis, candidates: list[Candidate], prog: str | None, lang: str, now,
+                conv: Conversation, text: str) -> Reply:  # type: ignore[no-untyped-def]
+        pdata = self.kb.programmes.get(prog) if prog else None
+        if not candidates or candidates[0].score < DECLINE_BELOW:
+            score = candidates[0].score if candidates else 0.0
+            return self.composer.decline(lang, pdata, 1.0 - score)
+        best = candidates[0]
+        intent = best.intent
+        if intent.kind == "decline":
+            return self.composer.answer(intent, lang, now, best.score, prog)
+        if prog is None and intent.scope != "general" and intent.topic:
+            rivals = {intent.scope: intent}
+            for other in self.kb.programmes:
+                if other == intent.scope:
+                    continue
+                for cand in self.matcher.rank(analysis, {other}):
+                    if cand.intent.topic == intent.topic and cand.score >= TOPIC_RATIO * best.score:
+                        rivals[other] = cand.intent
+                        break
+            if len(rivals) > 1:
+                return self.composer.clarify_programme(lang, best.score, rivals)
+        if len(candidates) > 1:
+            second = candidates[1]
+            if (best.score < CLOSE_CEILING and best.score - second.score < CLOSE_MARGIN
+                    and second.intent.kind != "decline" and second.intent.scope == intent.scope):
+                return self.composer.clarify_intent(lang, best.score, [intent, second.intent], prog)
+        return self.composer.answer(intent, lang, now, min(best.score, 1.0), prog)

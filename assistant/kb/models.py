@@ -1,0 +1,251 @@
+"""Pydantic models of the knowledge files: the contract between recruitment staff and the code.
+
+Every text a candidate can read exists in French and English (`I18n`). Facts (dates, contacts,
+documents) are written once and referenced from answer templates, so a date changed in its event
+changes everywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class I18n(Strict):
+    fr: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.fr
+
+
+class Link(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    title: I18n
+    url: str | None = None
+    """None when the source page names the document but gives no address: answers then say so."""
+
+
+class Contact(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+    purpose: Literal["recruitment", "technical", "other"]
+    label: I18n
+
+
+class Programme(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: I18n
+    short_name: str
+    aliases: list[str] = Field(min_length=1)
+    """Words and phrases that name the programme in a message (matched accent- and case-insensitively)."""
+    institution: I18n
+    session: str
+    summary: I18n
+    languages_of_instruction: I18n
+    links: list[Link] = Field(default_factory=list)
+    contacts: list[Contact] = Field(default_factory=list)
+    source: str
+    """Id of the link to the official page this file was written from."""
+
+
+class Event(Strict):
+    """A dated fact. Date-times must carry their UTC offset; a bare date means "that whole day"."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: I18n
+    start: datetime | date
+    end: datetime | date | None = None
+    kind: Literal["deadline", "publication", "exam", "window", "launch", "other"] = "other"
+    applies_to: I18n | None = None
+    note: I18n | None = None
+    link: str | None = None
+    """Id of a programme link relevant to this event."""
+    reminder: bool = False
+    """Whether candidates may subscribe to a reminder for it (deadlines that concern them)."""
+    when: Condition | None = None
+    """Profile condition under which the event concerns a candidate (checklists, reminders)."""
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _require_offset(cls, value: Any) -> Any:
+        if isinstance(value, datetime) and value.tzinfo is None:
+            raise ValueError("date-time has no time zone: write it with its offset, e.g. 2026-01-23T12:00:00+01:00")
+        if isinstance(value, str) and "T" in value and not _has_offset(value):
+            raise ValueError("date-time has no time zone: write it with its offset, e.g. 2026-01-23T12:00:00+01:00")
+        return value
+
+
+def _has_offset(text: str) -> bool:
+    tail = text.split("T", 1)[1]
+    return tail.endswith("Z") or "+" in tail or "-" in tail
+
+
+class Condition(Strict):
+    """A test over a candidate profile: a leaf (`field` + operator) or a combination (all/any/not)."""
+
+    field: str | None = None
+    eq: Any = None
+    ne: Any = None
+    gte: float | None = None
+    gt: float | None = None
+    lte: float | None = None
+    lt: float | None = None
+    in_: list[Any] | None = Field(default=None, alias="in")
+    all: list[Condition] | None = None
+    any: list[Condition] | None = None
+    not_: Condition | None = Field(default=None, alias="not")
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> Condition:
+        combos = [x for x in (self.all, self.any, self.not_) if x is not None]
+        if self.field is None and len(combos) != 1:
+            raise ValueError("a condition needs either `field` with an operator, or exactly one of all/any/not")
+        if self.field is not None:
+            ops = [self.eq, self.ne, self.gte, self.gt, self.lte, self.lt, self.in_]
+            if sum(op is not None for op in ops) != 1:
+                raise ValueError(f"condition on `{self.field}` needs exactly one operator (eq, ne, gte, gt, lte, lt, in)")
+        return self
+
+    def fields(self) -> set[str]:
+        out: set[str] = {self.field} if self.field else set()
+        for sub in (self.all or []) + (self.any or []) + ([self.not_] if self.not_ else []):
+            out |= sub.fields()
+        return out
+
+
+class Step(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    order: int
+    title: I18n
+    detail: I18n
+    outcomes: list[I18n] = Field(default_factory=list)
+    event: str | None = None
+    """Id of the event that dates this step."""
+    when: Condition | None = None
+    """Profile condition under which the step applies (None: every candidate)."""
+    paths: list[str] | None = None
+    """Eligibility paths the step applies to (None: all paths)."""
+
+
+class Document(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    title: I18n
+    required: bool
+    detail: I18n | None = None
+    condition: I18n | None = None
+    """The condition in words, as candidates read it."""
+    when: Condition | None = None
+    """The same condition over a profile (None: every candidate)."""
+    event: str | None = None
+    """Id of the event by which the document is due."""
+    link: str | None = None
+    paths: list[str] | None = None
+
+
+class EligibilityRule(Strict):
+    """Rules are tried in order; the first whose condition holds gives the candidate's path."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    path: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    eligible: bool | None
+    """None: the profile cannot settle it (the jury judges it), the checklist says so."""
+    when: Condition | None = None
+    """None: the fallback rule, always true."""
+    text: I18n
+    requires: I18n | None = None
+    """What the path asks of the candidate (VES/VAPP file...)."""
+    event: str | None = None
+
+
+class Requirement(Strict):
+    """An extra condition that adds a checklist item or a warning when it applies to a profile."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: I18n
+    detail: I18n
+    when: Condition
+    kind: Literal["item", "unmet", "warning"] = "item"
+    required: bool = True
+    lead_time_days: int | None = None
+    """For an item that takes time (ENIC-NARIC: ~120 days): warn when today + lead time passes `event`."""
+    event: str | None = None
+    link: str | None = None
+    paths: list[str] | None = None
+
+
+class Policy(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    title: I18n
+    text: I18n
+
+
+class Examples(Strict):
+    fr: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+
+
+class Intent(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    kind: Literal["faq", "greeting", "help", "human", "thanks", "decline"] = "faq"
+    """`decline`: a topic the knowledge base knows it cannot answer (tuition amounts, housing...)."""
+    examples: Examples
+    keywords: list[str] = Field(default_factory=list)
+    """Extra words and synonyms that point to this intent (weighted like examples' words)."""
+    answer: I18n
+    follow_ups: list[str] = Field(default_factory=list)
+    source: str | None = None
+    """Id of the programme link the answer comes from (defaults to the programme's source)."""
+    links: list[str] = Field(default_factory=list)
+    topic: str | None = None
+    """A cross-programme topic (deadline, documents...): lets an unscoped question be clarified."""
+    scope: str = "general"
+    """Set by the loader: the programme id of the file, or `general`."""
+
+
+class Glossary(Strict):
+    """Shared language resources: SMS shorthand and synonyms, editable without code."""
+
+    shorthand: dict[str, str] = Field(default_factory=dict)
+    synonyms: dict[str, list[str]] = Field(default_factory=dict)
+    stopwords: Examples = Field(default_factory=Examples)
+    language_markers: Examples = Field(default_factory=Examples)
+
+
+class ProgrammeFile(Strict):
+    """One file per programme: `knowledge/<id>.yaml`."""
+
+    programme: Programme
+    events: list[Event] = Field(default_factory=list)
+    steps: list[Step] = Field(default_factory=list)
+    documents: list[Document] = Field(default_factory=list)
+    eligibility: list[EligibilityRule] = Field(default_factory=list)
+    requirements: list[Requirement] = Field(default_factory=list)
+    policies: list[Policy] = Field(default_factory=list)
+    tracks: list[Policy] = Field(default_factory=list)
+    profile_questions: list[str] = Field(default_factory=list)
+    """Profile fields the guided checklist asks for this programme, in order."""
+    intents: list[Intent] = Field(default_factory=list)
+
+
+class SharedFile(Strict):
+    """`knowledge/general.yaml`: intents that belong to no programme, and the glossary."""
+
+    intents: list[Intent] = Field(default_factory=list)
+    glossary: Glossary = Field(default_factory=Glossary)
+    messages: dict[str, I18n] = Field(default_factory=dict)
+    """Fixed texts the composer needs (clarify prompts, decline text, session-over notice...)."""
+
+
+Event.model_rebuild()
+Condition.model_rebuild()

@@ -1,0 +1,52 @@
+"""The placeholder language of answer templates, shared by the checker and the composer.
+
+A template writes facts by reference: `{date:deadline}` renders the event `deadline` of the
+answer's programme, so a date lives in exactly one place. Placeholders:
+
+- `{event:ID}`     title, date and status (countdown / past) of an event
+- `{date:ID}`      the date (and time with its zone) of an event, with its status
+- `{contact:ID}`   a contact's e-mail address
+- `{link:ID}`      a link's title and address
+- `{doc:ID}`       a document's title
+- `{docs:required}` / `{docs:optional}`   the list of documents
+- `{policy:ID}`    a policy's text;  `{rule:ID}`  an eligibility rule's text
+- `{calendar}`     every event of the programme with its status
+- `{steps}`        the procedure, in order;  `{tracks}`  the programme's tracks
+- `{programme}`    the programme's name;  `{session}`  the session it describes
+- `{message:KEY}`  a fixed text from general.yaml `messages` (may itself use {programme})
+- `{programmes}`   every programme (general intents);  `{contacts}`  every recruitment contact
+"""
+
+from __future__ import annotations
+
+import re
+
+PLACEHOLDER = re.compile(r"\{([a-z_]+)(?::([A-Za-z0-9_.-]+))?\}")
+
+# kind -> (collection it refers to, or None for no argument)
+KINDS: dict[str, str | None] = {
+    "event": "events",
+    "date": "events",
+    "contact": "contacts",
+    "link": "links",
+    "doc": "documents",
+    "docs": "doc_sets",
+    "policy": "policies",
+    "rule": "eligibility",
+    "message": "messages",
+    "calendar": None,
+    "steps": None,
+    "tracks": None,
+    "programme": None,
+    "session": None,
+    "programmes": None,
+    "contacts": None,
+}
+
+GENERAL_KINDS = {"programmes", "contacts"}
+DOC_SETS = {"required", "optional"}
+
+
+def placeholders(template: str) -> list[tuple[str, str | None, int]]:
+    """(kind, argument, offset) of every placeholder in `template`."""
+    return [(m.group(1), m.group(2), m.start()) for m in PLACEHOLDER.finditer(template)]

@@ -1,0 +1,234 @@
+"""The one intent matcher every adapter shares.
+
+Generic by design: it knows nothing about admissions. It indexes the knowledge base's example
+utterances and keywords, then scores a message with idf-weighted cosine similarity over stemmed,
+synonym-folded terms (the part that generalises to unseen phrasings), the share of the message's
+meaningful words that the intent knows (coverage), and rapidfuzz similarity to the closest examples
+(typos and near-duplicates). Unknown words are corrected to the closest known word with rapidfuzz.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import snowballstemmer
+from rapidfuzz import fuzz, process
+
+from assistant.kb.loader import KnowledgeBase
+from assistant.kb.models import Intent
+from assistant.text.normalize import tokenize
+
+_STEM_FR = snowballstemmer.stemmer("french")
+_STEM_EN = snowballstemmer.stemmer("english")
+_FOLLOW_UP = re.compile(r"^(et|and|what about|how about|sinon|pareil|meme chose|same)\b")
+
+W_COSINE, W_COVERAGE, W_FUZZY = 0.5, 0.3, 0.2
+TOP_K = 6
+
+
+@dataclass
+class Analysis:
+    text: str
+    tokens: list[str]
+    terms: list[str]
+    language: str
+    programmes: list[str]
+    follow_up: bool
+    unknown: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Candidate:
+    intent: Intent
+    score: float
+    cosine: float
+    coverage: float
+    fuzzy: float
+
+
+class Matcher:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        g = kb.shared.glossary
+        self.shorthand = dict(g.shorthand)
+        self.synonyms: dict[str, str] = {}
+        for canonical, variants in g.synonyms.items():
+            for variant in variants:
+                for word in tokenize(str(variant), {}):
+                    self.synonyms.setdefault(word, canonical)
+        self.stopwords = {w for w in g.stopwords.fr + g.stopwords.en}
+        self.markers = {"fr": set(g.language_markers.fr), "en": set(g.language_markers.en)}
+        self._stem_cache: dict[str, str] = {}
+        self._aliases = self._build_aliases()
+        self.intents: list[Intent] = list(kb.intents.values())
+        self._build_index()
+
+    # ---------------------------------------------------------------- text → terms
+    def _stem(self, word: str) -> str:
+        cached = self._stem_cache.get(word)
+        if cached is None:
+            if len(word) <= 3 or any(ch.isdigit() for ch in word) or "@" in word:
+                cached = word
+            else:
+                cached = _STEM_FR.stemWord(_STEM_EN.stemWord(word))
+            self._stem_cache[word] = cached
+        return cached
+
+    def terms_of(self, tokens: list[str]) -> list[str]:
+        out = []
+        for tok in tokens:
+            if tok in self.stopwords:
+                continue
+            out.append(self._stem(self.synonyms.get(tok, tok)))
+        return out
+
+    def _build_aliases(self) -> list[tuple[str, str]]:
+        aliases = []
+        for pid, pdata in self.kb.programmes.items():
+            for alias in [pid, *pdata.programme.aliases]:
+                norm = " ".join(tokenize(alias, {}))
+                if norm:
+                    aliases.append((norm, pid))
+        aliases.sort(key=lambda a: -len(a[0]))
+        return aliases
+
+    # ---------------------------------------------------------------- index
+    def _build_index(self) -> None:
+        self.utt_terms: list[frozenset[str]] = []
+        self.utt_text: list[str] = []
+        self.utt_intent: list[int] = []
+        intent_terms: list[set[str]] = []
+        for idx, intent in enumerate(self.intents):
+            bag: set[str] = set()
+            utterances = list(intent.examples.fr) + list(intent.examples.en)
+            for utt in utterances:
+                toks = tokenize(utt, self.shorthand)
+                terms = frozenset(self.terms_of(self._strip_aliases(toks)))
+                if not terms:
+                    continue
+                self.utt_terms.append(terms)
+                self.utt_text.append(" ".join(sorted(terms)))
+                self.utt_intent.append(idx)
+                bag |= terms
+            kw_terms: set[str] = set()
+            for kw in intent.keywords:
+                kw_terms |= set(self.terms_of(tokenize(kw, self.shorthand)))
+            bag |= kw_terms
+            intent_terms.append(bag)
+        self.intent_terms = intent_terms
+        n = max(len(self.intents), 1)
+        df: dict[str, int] = defaultdict(int)
+        for bag in intent_terms:
+            for t in bag:
+                df[t] += 1
+        self.idf = {t: math.log(1 + n / d) for t, d in df.items()}
+        self.default_idf = math.log(1 + n)
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        self.utt_norm: list[float] = []
+        for u, terms in enumerate(self.utt_terms):
+            for t in terms:
+                self.postings[t].append(u)
+            self.utt_norm.append(math.sqrt(sum(self.idf[t] ** 2 for t in terms)) or 1.0)
+        self.vocab = sorted(self.idf)
+        self.intent_utts: dict[int, list[int]] = defaultdict(list)
+        for u, i in enumerate(self.utt_intent):
+            self.intent_utts[i].append(u)
+
+    def _strip_aliases(self, tokens: list[str]) -> list[str]:
+        """Programme names are context, not meaning: they must not pull towards one intent."""
+        text = " " + " ".join(tokens) + " "
+        for alias, _ in self._aliases:
+            if f" {alias} " in text:
+                text = text.replace(f" {alias} ", " ")
+        return text.split()
+
+    # ---------------------------------------------------------------- analysis
+    def analyze(self, text: str) -> Analysis:
+        tokens = tokenize(text, self.shorthand)
+        programmes = self.detect_programmes(tokens)
+        language = self.detect_language(text, tokens)
+        content = self._strip_aliases(tokens)
+        terms = self.terms_of(content)
+        unknown = []
+        fixed = []
+        for t in terms:
+            if t in self.idf:
+                fixed.append(t)
+                continue
+            best = process.extractOne(t, self.vocab, scorer=fuzz.ratio, score_cutoff=84) if len(t) >= 5 else None
+            if best is not None:
+                fixed.append(best[0])
+            else:
+                unknown.append(t)
+                fixed.append(t)
+        joined = " ".join(tokens)
+        return Analysis(text, tokens, fixed, language, programmes, bool(_FOLLOW_UP.match(joined)), unknown)
+
+    def detect_programmes(self, tokens: list[str]) -> list[str]:
+        text = " " + " ".join(tokens) + " "
+        found: list[str] = []
+        for alias, pid in self._aliases:
+            if f" {alias} " in text and pid not in found:
+                found.append(pid)
+        if not found:
+            singles = [a for a in self._aliases if " " not in a[0] and len(a[0]) >= 5]
+            for tok in tokens:
+                if len(tok) < 5:
+                    continue
+                hit = process.extractOne(tok, [a for a, _ in singles], scorer=fuzz.ratio, score_cutoff=86)
+                if hit is not None:
+                    pid = singles[hit[2]][1]
+                    if pid not in found:
+                        found.append(pid)
+        return found
+
+    def detect_language(self, text: str, tokens: list[str]) -> str:
+        fr = sum(1 for t in tokens if t in self.markers["fr"])
+        en = sum(1 for t in tokens if t in self.markers["en"])
+        if any(ch in text for ch in "éèêàùçôîâœÉÈÀÇ"):
+            fr += 1.5
+        if re.search(r"\b(j|l|d|qu|c|n)['’]", text.lower()):
+            fr += 1
+        if en > fr:
+            return "en"
+        if fr > en:
+            return "fr"
+        return ""
+
+    # ---------------------------------------------------------------- scoring
+    def rank(self, analysis: Analysis, scopes: set[str] | None = None) -> list[Candidate]:
+        q = list(dict.fromkeys(analysis.terms))
+        if not q:
+            return []
+        q_idf = {t: self.idf.get(t, self.default_idf) for t in q}
+        q_norm = math.sqrt(sum(w * w for w in q_idf.values())) or 1.0
+        q_total = sum(q_idf.values()) or 1.0
+        dots: dict[int, float] = defaultdict(float)
+        for t in q:
+            w = q_idf[t]
+            for u in self.postings.get(t, ()):
+                dots[u] += w * self.idf[t]
+        best_cos: dict[int, float] = {}
+        for u, dot in dots.items():
+            i = self.utt_intent[u]
+            if scopes is not None and self.intents[i].scope not in scopes:
+                continue
+            cos = dot / (q_norm * self.utt_norm[u])
+            if cos > best_cos.get(i, 0.0):
+                best_cos[i] = cos
+        prelim = []
+        for i, cos in best_cos.items():
+            cov = sum(q_idf[t] for t in q if t in self.intent_terms[i]) / q_total
+            prelim.append((W_COSINE * cos + W_COVERAGE * cov, i, cos, cov))
+        prelim.sort(reverse=True)
+        query_text = " ".join(sorted(set(q)))
+        out = []
+        for base, i, cos, cov in prelim[:TOP_K]:
+            utts = self.intent_utts[i]
+            fz = max((fuzz.token_set_ratio(query_text, self.utt_text[u]) for u in utts), default=0) / 100
+            out.append(Candidate(self.intents[i], base + W_FUZZY * fz, cos, cov, fz))
+        out.sort(key=lambda c: -c.score)
+        return out

@@ -1,0 +1,120 @@
+"""Dates as candidates read them, in French and English, with their status relative to "now".
+
+A past date is always said to be past; an upcoming one gets a countdown. The status wording comes
+from the knowledge base's messages so staff can change it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta, timezone
+
+from assistant.kb.loader import PARIS_WINTER, event_end, event_start
+from assistant.kb.models import Event
+
+DAYS = {
+    "fr": ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
+    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+}
+MONTHS = {
+    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"],
+}
+
+Messages = Callable[[str, str], str]
+
+
+def now_for(today: date | None) -> datetime:
+    """The moment the assistant takes as "now": the start of `today` in Paris, or the real clock."""
+    if today is None:
+        return datetime.now(timezone.utc)
+    return datetime.combine(today, time(0, 0), tzinfo=PARIS_WINTER)
+
+
+def _offset_label(moment: datetime, lang: str) -> str:
+    offset = moment.utcoffset() or timedelta(0)
+    hours = int(offset.total_seconds() // 3600)
+    minutes = int(offset.total_seconds() % 3600 // 60)
+    utc = f"UTC{'+' if hours >= 0 else '-'}{abs(hours)}" + (f":{minutes:02d}" if minutes else "")
+    if hours in (1, 2):
+        return f"{utc}, heure de Paris" if lang == "fr" else f"{utc}, Paris time"
+    return utc
+
+
+def format_time(moment: datetime, lang: str) -> str:
+    if lang == "fr":
+        return f"{moment.hour}h" + (f"{moment.minute:02d}" if moment.minute else "")
+    return f"{moment.hour:02d}:{moment.minute:02d}"
+
+
+def format_day(value: date, lang: str, weekday: bool = True, year: bool = True) -> str:
+    day = DAYS[lang][value.weekday()] + " " if weekday else ""
+    text = f"{day}{value.day} {MONTHS[lang][value.month - 1]}"
+    return f"{text} {value.year}" if year else text
+
+
+def format_point(value: date | datetime, lang: str) -> str:
+    """`vendredi 23 janvier 2026 à 12h (UTC+1, heure de Paris)` / `Friday 23 January 2026 at 12:00 (...)`."""
+    if isinstance(value, datetime):
+        joiner = " à " if lang == "fr" else " at "
+        return f"{format_day(value.date(), lang)}{joiner}{format_time(value, lang)} ({_offset_label(value, lang)})"
+    return format_day(value, lang)
+
+
+def format_span(event: Event, lang: str) -> str:
+    if event.end is None:
+        return format_point(event.start, lang)
+    start, end = event.start, event.end
+    same_year = _day(start).year == _day(end).year
+    if lang == "fr":
+        return f"du {format_day(_day(start), lang, year=not same_year)} au {format_point(end, lang)}"
+    return f"from {format_day(_day(start), lang, year=not same_year)} to {format_point(end, lang)}"
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def status(event: Event, lang: str, now: datetime, msg: Messages) -> str:
+    """Countdown, "today", "ongoing" or "past" — never an upcoming wording for a past date."""
+    start, end = event_start(event), event_end(event)
+    local_now = now.astimezone(start.tzinfo)
+    if end < now:
+        if event.end is None and isinstance(event.start, datetime) and _day(event.start) == local_now.date():
+            return msg("today_past", lang).replace("{time}", format_time(start, lang))
+        return msg("past_range" if event.end is not None else "past", lang)
+    if start <= now:
+        return msg("ongoing", lang).replace("{end}", format_point(event.end or event.start, lang))
+    days = (_day(event.start) - local_now.date()).days
+    if days <= 0:
+        return msg("today", lang)
+    if days == 1:
+        return msg("tomorrow", lang)
+    return msg("in_days", lang).replace("{n}", str(days))
+
+
+def describe(event: Event, lang: str, now: datetime, msg: Messages) -> str:
+    """A date for an answer sentence: `le vendredi 23 janvier 2026 à 12h (...) (dans 13 jours)`."""
+    span = format_span(event, lang)
+    if event.end is None:
+        span = ("le " if lang == "fr" else "on ") + span
+    return f"{span} ({status(event, lang, now, msg)})"
+
+
+def short(event: Event, lang: str) -> str:
+    """Compact date for lists: `ven. 23 janv. 2026, 12h` style kept readable but short."""
+    def one(value: date | datetime, with_year: bool) -> str:
+        d = _day(value)
+        text = format_day(d, lang, weekday=False, year=with_year)
+        if isinstance(value, datetime):
+            text += (", " if lang == "fr" else ", ") + format_time(value, lang)
+        return text
+
+    if event.end is None:
+        return one(event.start, True)
+    same_year = _day(event.start).year == _day(event.end).year
+    if lang == "fr":
+        return f"du {one(event.start, not same_year)} au {one(event.end, True)}"
+    return f"{one(event.start, not same_year)} – {one(event.end, True)}"
