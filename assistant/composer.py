@@ -185,10 +185,10 @@ class Composer:
 
     def decline(self, lang: str, p: ProgrammeData | None, confidence: float, intent: Intent | None = None,
                 lead: str | None = None, programme_filter: str | None = None) -> Reply:
-        programmes = ", ".join(d.programme.name.get(lang) for d in self.kb.programmes.values())
+        scope = [p] if p is not None else list(self.kb.programmes.values())
+        programmes = ", ".join(d.programme.name.get(lang) for d in scope)
         blocks = [lead] if lead else []
         blocks.append(self.msg("decline", lang).replace("{programmes}", programmes))
-        scope = [p] if p is not None else list(self.kb.programmes.values())
         blocks.append(self.msg("decline_contact", lang) + self.contacts_text(scope, lang))
         return Reply(decision="decline", language=lang, intent=None, programme=p.id if p else None,
                      confidence=round(confidence, 3), blocks=blocks, source=self.source_link(p, None, lang),

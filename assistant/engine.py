@@ -22,6 +22,9 @@ DECLINE_BELOW = 0.30
 CLOSE_MARGIN = 0.015
 CLOSE_CEILING = 0.42
 """Two intents within CLOSE_MARGIN of each other, both weak: ask which one was meant."""
+SOCIAL = ("greeting", "thanks")
+DECLINE_MARGIN = 0.1
+"""A decline-intent must beat the best answerable intent by this much to win."""
 TOPIC_RATIO = 0.6
 """Another programme's same-topic intent this close to the best one: ask which programme."""
 
@@ -149,6 +152,16 @@ class Assistant:
             score = candidates[0].score if candidates else 0.0
             return self.composer.decline(lang, pdata, 1.0 - score)
         best = candidates[0]
+        if best.intent.kind == "decline":
+            # a question that also matches an answerable intent almost as well deserves the answer
+            rival = next((c for c in candidates[1:] if c.intent.kind == "faq"), None)
+            if rival is not None and rival.score >= best.score - DECLINE_MARGIN and rival.score >= DECLINE_BELOW:
+                best = rival
+        if best.intent.kind in SOCIAL:
+            # "Bonjour, comment ... ?": the greeting is politeness, the question is the message
+            rival = next((c for c in candidates[1:] if c.intent.kind == "faq"), None)
+            if rival is not None and rival.score >= DECLINE_BELOW:
+                best = rival
         intent = best.intent
         if intent.kind == "decline":
             return self.composer.answer(intent, lang, now, best.score, prog)

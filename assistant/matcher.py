@@ -23,9 +23,12 @@ from assistant.text.normalize import tokenize
 
 _STEM_FR = snowballstemmer.stemmer("french")
 _STEM_EN = snowballstemmer.stemmer("english")
+_NAME = re.compile(r"(?<![.!?:]\s)(?<!^)(?<=\s)([A-Z][\w-]{2,})")
 _FOLLOW_UP = re.compile(r"^(et|and|what about|how about|sinon|pareil|meme chose|same)\b")
 
-W_COSINE, W_COVERAGE, W_FUZZY = 0.5, 0.3, 0.2
+W_COSINE, W_COVERAGE, W_FUZZY = 0.65, 0.2, 0.15
+UNKNOWN_PENALTY = 0.6
+"""How much words the knowledge base has never seen lower the score (out-of-scope questions)."""
 TOP_K = 6
 
 
@@ -38,6 +41,8 @@ class Analysis:
     programmes: list[str]
     follow_up: bool
     unknown: list[str] = field(default_factory=list)
+    names: set[str] = field(default_factory=set)
+    """Unknown capitalised words inside the sentence: likely names of schools or places we don't cover."""
 
 
 @dataclass
@@ -59,6 +64,7 @@ class Matcher:
             for variant in variants:
                 for word in tokenize(str(variant), {}):
                     self.synonyms.setdefault(word, canonical)
+        self.phrases = sorted(((" ".join(tokenize(k, {})), v) for k, v in g.phrases.items()), key=lambda kv: -len(kv[0]))
         self.stopwords = {w for w in g.stopwords.fr + g.stopwords.en}
         self.markers = {"fr": set(g.language_markers.fr), "en": set(g.language_markers.en)}
         self._stem_cache: dict[str, str] = {}
@@ -106,7 +112,7 @@ class Matcher:
             utterances = list(intent.examples.fr) + list(intent.examples.en)
             for utt in utterances:
                 toks = tokenize(utt, self.shorthand)
-                terms = frozenset(self.terms_of(self._strip_aliases(toks)))
+                terms = frozenset(self.content_terms(toks))
                 if not terms:
                     continue
                 self.utt_terms.append(terms)
@@ -115,7 +121,7 @@ class Matcher:
                 bag |= terms
             kw_terms: set[str] = set()
             for kw in intent.keywords:
-                kw_terms |= set(self.terms_of(tokenize(kw, self.shorthand)))
+                kw_terms |= set(self.content_terms(tokenize(kw, self.shorthand)))
             bag |= kw_terms
             intent_terms.append(bag)
         self.intent_terms = intent_terms
@@ -137,6 +143,17 @@ class Matcher:
         for u, i in enumerate(self.utt_intent):
             self.intent_utts[i].append(u)
 
+    def _apply_phrases(self, tokens: list[str]) -> list[str]:
+        text = " " + " ".join(tokens) + " "
+        for phrase, word in self.phrases:
+            if f" {phrase} " in text:
+                text = text.replace(f" {phrase} ", f" {word} ")
+        return text.split()
+
+    def content_terms(self, tokens: list[str]) -> list[str]:
+        """Meaningful terms of a tokenised message: programme names out, phrases joined, stems."""
+        return self.terms_of(self._apply_phrases(self._strip_aliases(tokens)))
+
     def _strip_aliases(self, tokens: list[str]) -> list[str]:
         """Programme names are context, not meaning: they must not pull towards one intent."""
         text = " " + " ".join(tokens) + " "
@@ -150,22 +167,27 @@ class Matcher:
         tokens = tokenize(text, self.shorthand)
         programmes = self.detect_programmes(tokens)
         language = self.detect_language(text, tokens)
-        content = self._strip_aliases(tokens)
-        terms = self.terms_of(content)
+        terms = self.content_terms(tokens)
         unknown = []
         fixed = []
         for t in terms:
             if t in self.idf:
                 fixed.append(t)
                 continue
-            best = process.extractOne(t, self.vocab, scorer=fuzz.ratio, score_cutoff=84) if len(t) >= 5 else None
+            best = process.extractOne(t, self.vocab, scorer=fuzz.ratio, score_cutoff=88) if len(t) >= 5 else None
             if best is not None:
                 fixed.append(best[0])
             else:
-                unknown.append(t)
+                if not any(ch.isdigit() for ch in t):
+                    unknown.append(t)
                 fixed.append(t)
         joined = " ".join(tokens)
-        return Analysis(text, tokens, fixed, language, programmes, bool(_FOLLOW_UP.match(joined)), unknown)
+        names = set()
+        for word in _NAME.findall(text[:2000]):
+            for term in self.terms_of(tokenize(word, {})):
+                if term in unknown:
+                    names.add(term)
+        return Analysis(text, tokens, fixed, language, programmes, bool(_FOLLOW_UP.match(joined)), unknown, names)
 
     def detect_programmes(self, tokens: list[str]) -> list[str]:
         text = " " + " ".join(tokens) + " "
@@ -225,10 +247,16 @@ class Matcher:
             prelim.append((W_COSINE * cos + W_COVERAGE * cov, i, cos, cov))
         prelim.sort(reverse=True)
         query_text = " ".join(sorted(set(q)))
+        unknown = set(analysis.unknown)
+        # a message that names one of our programmes is anchored in scope: an unknown name in it is a
+        # detail (a diploma, a town), not another school
+        name_factor = 1.0 if analysis.programmes else 2.0
+        unknown_weight = sum(q_idf[t] * (name_factor if t in analysis.names else 1.0) for t in q if t in unknown)
+        damp = max(0.0, 1.0 - UNKNOWN_PENALTY * unknown_weight / q_total)
         out = []
         for base, i, cos, cov in prelim[:TOP_K]:
             utts = self.intent_utts[i]
-            fz = max((fuzz.token_set_ratio(query_text, self.utt_text[u]) for u in utts), default=0) / 100
-            out.append(Candidate(self.intents[i], base + W_FUZZY * fz, cos, cov, fz))
+            fz = max((fuzz.ratio(query_text, self.utt_text[u]) for u in utts), default=0) / 100
+            out.append(Candidate(self.intents[i], (base + W_FUZZY * fz) * damp, cos, cov, fz))
         out.sort(key=lambda c: -c.score)
         return out

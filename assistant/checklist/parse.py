@@ -49,7 +49,7 @@ def yes_no(text: str) -> bool | None:
     return False
 
 
-def diploma(text: str) -> tuple[int, bool | None] | None:
+def diploma(text: str, raw: str = "") -> tuple[int, bool | None] | None:
     """(years after the bac, RNCP-listed or unknown) from a diploma name or a "bac+N" pattern."""
     vocab = data()["vocabulary"]
     for pattern in vocab.get("level_patterns", []):
@@ -58,7 +58,8 @@ def diploma(text: str) -> tuple[int, bool | None] | None:
             return int(m.group(1)), _rncp_words(text)
     best: tuple[int, int, bool | None] | None = None
     for entry in vocab.get("diplomas", []):
-        for phrase in entry["words"]:
+        exact = [w for w in entry.get("exact", []) if text == normalize(w) or re.search(rf"\b{re.escape(w)}\b", raw)]
+        for phrase in entry["words"] + exact:
             if contains(text, phrase):
                 key = (len(normalize(phrase)), entry["level"], entry.get("rncp"))
                 if best is None or key[:2] > best[:2]:
@@ -151,7 +152,7 @@ def read(name: str, raw: str) -> Parsed | None:
         return Parsed(None)
     extra: dict[str, Any] = {}
     value: Any = None
-    found = diploma(text)
+    found = diploma(text, raw)
     if found is not None:
         extra["diploma_level"] = found[0]
         if found[1] is not None:

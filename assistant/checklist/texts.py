@@ -77,3 +77,9 @@ def contains(text: str, phrase: str) -> bool:
 
 def words(key: str) -> list[str]:
     return list(data()["vocabulary"].get(key) or [])
+
+
+def value_label(value: str, lang: str) -> str:
+    """A button label for a canonical value ("yes" -> "Oui")."""
+    text = _pick(data()["values"].get(value), lang, value)
+    return text[:1].upper() + text[1:]

@@ -217,6 +217,7 @@ class Glossary(Strict):
     """Shared language resources: SMS shorthand and synonyms, editable without code."""
 
     shorthand: dict[str, str] = Field(default_factory=dict)
+    phrases: dict[str, str] = Field(default_factory=dict)
     synonyms: dict[str, list[str]] = Field(default_factory=dict)
     stopwords: Examples = Field(default_factory=Examples)
     language_markers: Examples = Field(default_factory=Examples)

@@ -14,6 +14,16 @@ from functools import lru_cache
 MAX_CHARS = 2000
 """Longer messages are cut before matching: a question never needs more, and it bounds latency."""
 
+_EN_CONTRACTIONS = [
+    (re.compile(r"\b(ca|wo)n['’]t\b"), r"\1n not"),
+    (re.compile(r"(?<=[a-z])n['’]t\b"), " not"),
+    (re.compile(r"(?<=[a-z])['’]ve\b"), " have"),
+    (re.compile(r"(?<=[a-z])['’]re\b"), " are"),
+    (re.compile(r"(?<=[a-z])['’]ll\b"), " will"),
+    (re.compile(r"(?<=\bi)['’]m\b"), " am"),
+    (re.compile(r"(?<=[a-z])['’]d\b"), " would"),
+    (re.compile(r"(?<=[a-z]{2})['’]s\b"), ""),
+]
 _ELISION = re.compile(r"\b(l|d|j|qu|n|s|c|m|t|jusqu|lorsqu|puisqu)['’`´]", re.IGNORECASE)
 _APOSTROPHES = re.compile(r"['’`´]")
 _INVISIBLE = re.compile(r"[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]")
@@ -43,6 +53,8 @@ def clean(text: str) -> str:
     text = _INVISIBLE.sub(" ", text[:MAX_CHARS])
     text = strip_accents(text).lower()
     text = text.replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
+    for pattern, repl in _EN_CONTRACTIONS:
+        text = pattern.sub(repl, text)
     text = _ELISION.sub(lambda m: m.group(1) + "' ", text)
     return text
 
