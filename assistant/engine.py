@@ -79,8 +79,7 @@ class Assistant:
         candidates = self._with_context(analysis, candidates, conv, scopes)
         reply = self._decide(analysis, candidates, prog, lang, now, conv, text)
         conv.language = lang
-        if reply.decision != "clarify" or reply.buttons and reply.buttons[0].action.startswith("intent:"):
-            conv.last_text = text
+        conv.last_text = text
         if reply.decision == "answer":
             conv.last_intent = reply.intent
             if reply.programme:

@@ -221,7 +221,8 @@ class Matcher:
         return ""
 
     # ---------------------------------------------------------------- scoring
-    def rank(self, analysis: Analysis, scopes: set[str] | None = None) -> list[Candidate]:
+    def rank(self, analysis: Analysis, scopes: set[str] | None = None, exclude: int | None = None) -> list[Candidate]:
+        """Best intents for `analysis`; `exclude` holds one indexed utterance out (kb doctor)."""
         q = list(dict.fromkeys(analysis.terms))
         if not q:
             return []
@@ -233,6 +234,8 @@ class Matcher:
             w = q_idf[t]
             for u in self.postings.get(t, ()):
                 dots[u] += w * self.idf[t]
+        if exclude is not None:
+            dots.pop(exclude, None)
         best_cos: dict[int, float] = {}
         for u, dot in dots.items():
             i = self.utt_intent[u]
@@ -255,7 +258,7 @@ class Matcher:
         damp = max(0.0, 1.0 - UNKNOWN_PENALTY * unknown_weight / q_total)
         out = []
         for base, i, cos, cov in prelim[:TOP_K]:
-            utts = self.intent_utts[i]
+            utts = [u for u in self.intent_utts[i] if u != exclude]
             fz = max((fuzz.ratio(query_text, self.utt_text[u]) for u in utts), default=0) / 100
             out.append(Candidate(self.intents[i], (base + W_FUZZY * fz) * damp, cos, cov, fz))
         out.sort(key=lambda c: -c.score)

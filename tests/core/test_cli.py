@@ -1,0 +1,64 @@
+"""The command line as staff use it: ask, --json, --jsonl batch, eval."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], input=stdin, capture_output=True,
+                          text=True, cwd=ROOT, timeout=120)
+
+
+def test_ask_json() -> None:
+    out = cli("ask", "date limite enjmin", "--today", "2026-01-10", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["decision"] == "answer" and data["intent"] == "enjmin.deadline"
+    assert "23 janvier 2026" in data["answer"]
+
+
+def test_ask_jsonl_batch() -> None:
+    lines = "\n".join([
+        "What documents does IIM require?",
+        json.dumps({"text": "date limite ?", "programme": "enjmin", "today": "2026-02-20"}),
+        "{not json",
+        "recette de crêpes",
+    ])
+    out = cli("ask", "--jsonl", stdin=lines)
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert rows[0]["language"] == "en" and rows[0]["programme"] == "iim"
+    assert rows[1]["intent"] == "enjmin.deadline" and "passée" in rows[1]["answer"]
+    assert "error" in rows[2]
+    assert rows[3]["decision"] == "decline" and rows[3]["intent"] is None
+    for row in (rows[0], rows[1], rows[3]):
+        assert set(row) >= {"text", "answer", "decision", "intent", "programme", "language", "confidence", "suggestions"}
+
+
+def test_bad_date_is_a_clear_error() -> None:
+    out = cli("ask", "x", "--today", "22/11/2026")
+    assert out.returncode == 2 and "YYYY-MM-DD" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_eval_reports_rates(tmp_path: Path) -> None:
+    cases = tmp_path / "set.yaml"
+    cases.write_text(
+        "- id: a\n  q: date limite enjmin ?\n  lang: fr\n  topic: enjmin.deadline\n  expect:\n  - ['23 janvier']\n"
+        "- id: b\n  q: recette de crêpes\n  lang: fr\n  topic: oos\n  oos: true\n",
+        encoding="utf-8",
+    )
+    out = cli("eval", str(cases), "--min", "1.0")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "pass: 100.0%" in out.stdout
+
+
+def test_chat_session() -> None:
+    out = cli("chat", "--today", "2026-01-10", stdin="/programme enjmin\ndate limite ?\n1\n/quit\n")
+    assert out.returncode == 0, out.stderr
+    assert "23 janvier 2026" in out.stdout
