@@ -19,9 +19,12 @@ def _date(value: str) -> date:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="candidate-assistant",
-                                     description="Admissions assistant for candidates (FR/EN).")
-    parser.add_argument("--kb", metavar="PATH", help="knowledge folder (default: bundled, or $CANDIDATE_ASSISTANT_KB)")
+    parser = argparse.ArgumentParser(
+        prog="candidate-assistant", description="Admissions assistant for candidates (FR/EN)."
+    )
+    parser.add_argument(
+        "--kb", metavar="PATH", help="knowledge folder (default: bundled, or $CANDIDATE_ASSISTANT_KB)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     ask = sub.add_parser("ask", help="answer one question, or a batch with --jsonl")
@@ -30,7 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--lang", choices=["fr", "en"], help="force the answer language")
     ask.add_argument("--today", type=_date, help="take this date as today (YYYY-MM-DD)")
     ask.add_argument("--json", action="store_true", help="print the structured reply as JSON")
-    ask.add_argument("--jsonl", action="store_true", help="read questions from stdin, one per line; JSON lines out")
+    ask.add_argument(
+        "--jsonl", action="store_true", help="read questions from stdin, one per line; JSON lines out"
+    )
 
     sub.add_parser("chat", help="interactive terminal chat").add_argument("--today", type=_date)
 
@@ -57,9 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     tg.add_argument("--webhook-url", help="public HTTPS URL for webhook mode (default: long polling)")
     tg.add_argument("--listen", default="127.0.0.1", help="address the webhook server listens on")
     tg.add_argument("--port", type=int, default=8443, help="port the webhook server listens on")
-    tg.add_argument("--secret-token", help="webhook secret (default: $TELEGRAM_WEBHOOK_SECRET or random)")
+    tg.add_argument("--webhook-secret", help="webhook secret (default: $TELEGRAM_WEBHOOK_SECRET or random)")
+    tg.add_argument("--db", help="SQLite file (default: $CANDIDATE_ASSISTANT_DB)")
 
-    sub.add_parser("discord", help="run the Discord bot (token in DISCORD_BOT_TOKEN)")
+    dc = sub.add_parser("discord", help="run the Discord bot (token in DISCORD_BOT_TOKEN)")
+    dc.add_argument("--db", help="SQLite file (default: $CANDIDATE_ASSISTANT_DB)")
     return parser
 
 
@@ -89,9 +96,9 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_telegram(args)
         if args.command == "discord":
-            from adapters.discord import run as run_discord
+            from adapters.discord.bot import run as run_discord
 
-            return run_discord(args)
+            return run_discord(kb_path=args.kb, db_path=args.db)
     except KnowledgeLoadFailed as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -115,8 +122,9 @@ def _assistant(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         return Assistant.load(args.kb)
     except KnowledgeError as exc:
         lines = [str(p) for p in exc.problems]
-        raise KnowledgeLoadFailed("the knowledge base has errors (run `candidate-assistant kb check`):\n"
-                                  + "\n".join(lines)) from None
+        raise KnowledgeLoadFailed(
+            "the knowledge base has errors (run `candidate-assistant kb check`):\n" + "\n".join(lines)
+        ) from None
 
 
 def _ask(args: argparse.Namespace) -> int:
@@ -126,10 +134,14 @@ def _ask(args: argparse.Namespace) -> int:
     if args.jsonl:
         return _ask_jsonl(assistant, args)
     if not args.question:
-        print("candidate-assistant ask: give a QUESTION, or use --jsonl to read questions from stdin", file=sys.stderr)
+        print(
+            "candidate-assistant ask: give a QUESTION, or use --jsonl to read questions from stdin",
+            file=sys.stderr,
+        )
         return 2
-    reply = assistant.ask(args.question, Conversation(bound_programme=args.programme), language=args.lang,
-                          today=args.today)
+    reply = assistant.ask(
+        args.question, Conversation(bound_programme=args.programme), language=args.lang, today=args.today
+    )
     if args.json:
         print(json.dumps(_json_reply(args.question, reply), ensure_ascii=False, indent=2))
     else:
@@ -141,9 +153,14 @@ def _ask(args: argparse.Namespace) -> int:
 
 def _json_reply(text: str, reply) -> dict:  # type: ignore[no-untyped-def]
     data = reply.model_dump(mode="json")
-    data.update({"text": text, "answer": reply.plain_text(),
-                 "suggestions": [b.label for b in reply.suggestions + reply.buttons],
-                 "actions": [b.action for b in reply.suggestions + reply.buttons]})
+    data.update(
+        {
+            "text": text,
+            "answer": reply.plain_text(),
+            "suggestions": [b.label for b in reply.suggestions + reply.buttons],
+            "actions": [b.action for b in reply.suggestions + reply.buttons],
+        }
+    )
     return data
 
 
@@ -201,8 +218,10 @@ def _kb(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             print(f"{len(problems)} problem(s) found.", file=sys.stderr)
             return 1
         s = kb.summary()  # type: ignore[union-attr]
-        print(f"OK: {s['programmes']} programmes, {s['intents']} intents, {s['utterances']} utterances, "
-              f"{s['events']} events ({elapsed:.0f} ms)")
+        print(
+            f"OK: {s['programmes']} programmes, {s['intents']} intents, {s['utterances']} utterances, "
+            f"{s['events']} events ({elapsed:.0f} ms)"
+        )
         return 0
     if args.kb_command == "doctor":
         from assistant.doctor import diagnose, format_diagnosis
@@ -215,4 +234,3 @@ def _kb(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
-

@@ -25,16 +25,29 @@ class Composer:
         return self.kb.message(key, lang)
 
     # ------------------------------------------------------------------ facts → text
-    def render(self, template: str, pdata: ProgrammeData | None, lang: str, now: datetime,
-               programme_filter: str | None = None) -> str:
+    def render(
+        self,
+        template: str,
+        pdata: ProgrammeData | None,
+        lang: str,
+        now: datetime,
+        programme_filter: str | None = None,
+    ) -> str:
         def repl(match) -> str:  # type: ignore[no-untyped-def]
             kind, arg = match.group(1), match.group(2)
             return self._fact(kind, arg, pdata, lang, now, programme_filter)
 
         return PLACEHOLDER.sub(repl, template)
 
-    def _fact(self, kind: str, arg: str | None, p: ProgrammeData | None, lang: str, now: datetime,
-              programme_filter: str | None) -> str:
+    def _fact(
+        self,
+        kind: str,
+        arg: str | None,
+        p: ProgrammeData | None,
+        lang: str,
+        now: datetime,
+        programme_filter: str | None,
+    ) -> str:
         if kind == "programmes":
             return ", ".join(f"{d.programme.name.get(lang)}" for d in self._programmes(programme_filter))
         if kind == "contacts":
@@ -46,8 +59,11 @@ class Composer:
         if kind in ("event", "date"):
             ev = p.events[arg or ""]
             text = timefmt.describe(ev, lang, now, self.msg)
-            return f"{ev.title.get(lang)} : {text}" if kind == "event" and lang == "fr" else (
-                f"{ev.title.get(lang)}: {text}" if kind == "event" else text)
+            return (
+                f"{ev.title.get(lang)} : {text}"
+                if kind == "event" and lang == "fr"
+                else (f"{ev.title.get(lang)}: {text}" if kind == "event" else text)
+            )
         if kind == "contact":
             return p.contacts[arg or ""].email
         if kind == "link":
@@ -95,11 +111,17 @@ class Composer:
         for d in programmes:
             if d.programme.contacts:
                 parts = [f"{c.email} ({c.label.get(lang)})" for c in d.programme.contacts]
-                lines.append(f"{d.programme.short_name} : " + ", ".join(parts) if lang == "fr"
-                             else f"{d.programme.short_name}: " + ", ".join(parts))
+                lines.append(
+                    f"{d.programme.short_name} : " + ", ".join(parts)
+                    if lang == "fr"
+                    else f"{d.programme.short_name}: " + ", ".join(parts)
+                )
             else:
-                lines.append(f"{d.programme.short_name} : {self.msg('no_contact', lang)}" if lang == "fr"
-                             else f"{d.programme.short_name}: {self.msg('no_contact', lang)}")
+                lines.append(
+                    f"{d.programme.short_name} : {self.msg('no_contact', lang)}"
+                    if lang == "fr"
+                    else f"{d.programme.short_name}: {self.msg('no_contact', lang)}"
+                )
         return "\n" + "\n".join(f"- {line}" for line in lines)
 
     def calendar(self, p: ProgrammeData, lang: str, now: datetime) -> str:
@@ -155,8 +177,9 @@ class Composer:
         label = label[0].upper() + label[1:] if label else label
         return label if len(label) <= MAX_BUTTON_LABEL else label[: MAX_BUTTON_LABEL - 1] + "…"
 
-    def answer(self, intent: Intent, lang: str, now: datetime, confidence: float,
-               programme_filter: str | None = None) -> Reply:
+    def answer(
+        self, intent: Intent, lang: str, now: datetime, confidence: float, programme_filter: str | None = None
+    ) -> Reply:
         p = self.kb.programmes.get(intent.scope)
         text = self.render(intent.answer.get(lang), p, lang, now, programme_filter)
         blocks = [text]
@@ -164,7 +187,8 @@ class Composer:
             notice = self.msg("session_over", lang)
             contact = next((c.email for c in p.programme.contacts if c.purpose == "recruitment"), None)
             notice = notice.replace("{session}", p.programme.session).replace(
-                "{contact}", contact or self.link_text(p, p.programme.source, lang))
+                "{contact}", contact or self.link_text(p, p.programme.source, lang)
+            )
             blocks.insert(0, notice)
         links = []
         if p is not None:
@@ -174,43 +198,84 @@ class Composer:
                     links.append(Link(label=lk.title.get(lang), url=lk.url))
         decision = "decline" if intent.kind == "decline" else "answer"
         if decision == "decline":
-            return self.decline(lang, p, confidence, intent=intent, lead=text, programme_filter=programme_filter)
-        return Reply(decision=decision, language=lang, intent=intent.id, programme=p.id if p else None,
-                     confidence=round(confidence, 3), blocks=blocks, links=links,
-                     suggestions=self.suggestion_buttons(intent, lang), source=self.source_link(p, intent, lang))
+            return self.decline(
+                lang, p, confidence, intent=intent, lead=text, programme_filter=programme_filter
+            )
+        return Reply(
+            decision=decision,
+            language=lang,
+            intent=intent.id,
+            programme=p.id if p else None,
+            confidence=round(confidence, 3),
+            blocks=blocks,
+            links=links,
+            suggestions=self.suggestion_buttons(intent, lang),
+            source=self.source_link(p, intent, lang),
+        )
 
     def _uses_dates(self, intent: Intent) -> bool:
-        return any(k in ("event", "date", "calendar") for k in
-                   (m.group(1) for m in PLACEHOLDER.finditer(intent.answer.fr + intent.answer.en)))
+        return any(
+            k in ("event", "date", "calendar")
+            for k in (m.group(1) for m in PLACEHOLDER.finditer(intent.answer.fr + intent.answer.en))
+        )
 
-    def decline(self, lang: str, p: ProgrammeData | None, confidence: float, intent: Intent | None = None,
-                lead: str | None = None, programme_filter: str | None = None) -> Reply:
+    def decline(
+        self,
+        lang: str,
+        p: ProgrammeData | None,
+        confidence: float,
+        intent: Intent | None = None,
+        lead: str | None = None,
+        programme_filter: str | None = None,
+    ) -> Reply:
         scope = [p] if p is not None else list(self.kb.programmes.values())
         programmes = ", ".join(d.programme.name.get(lang) for d in scope)
         blocks = [lead] if lead else []
         blocks.append(self.msg("decline", lang).replace("{programmes}", programmes))
         blocks.append(self.msg("decline_contact", lang) + self.contacts_text(scope, lang))
-        return Reply(decision="decline", language=lang, intent=None, programme=p.id if p else None,
-                     confidence=round(confidence, 3), blocks=blocks, source=self.source_link(p, None, lang),
-                     suggestions=self._help_buttons(lang))
+        return Reply(
+            decision="decline",
+            language=lang,
+            intent=None,
+            programme=p.id if p else None,
+            confidence=round(confidence, 3),
+            blocks=blocks,
+            source=self.source_link(p, None, lang),
+            suggestions=self._help_buttons(lang),
+        )
 
     def _help_buttons(self, lang: str) -> list[Button]:
         help_intent = next((i for i in self.kb.intents.values() if i.kind == "help"), None)
-        return [Button(label=self.intent_label(help_intent, lang), action=f"intent:{help_intent.id}")] if help_intent else []
+        return (
+            [Button(label=self.intent_label(help_intent, lang), action=f"intent:{help_intent.id}")]
+            if help_intent
+            else []
+        )
 
     def clarify_programme(self, lang: str, confidence: float, topic_intents: dict[str, Intent]) -> Reply:
         names = [self.kb.programmes[pid].programme.name.get(lang) for pid in topic_intents]
         joiner = " ou " if lang == "fr" else " or "
         text = self.msg("clarify_programme", lang).replace("{choices}", joiner.join(names))
-        buttons = [Button(label=self.kb.programmes[pid].programme.short_name, action=f"programme:{pid}")
-                   for pid in topic_intents]
-        return Reply(decision="clarify", language=lang, confidence=round(confidence, 3), blocks=[text],
-                     buttons=buttons)
+        buttons = [
+            Button(label=self.kb.programmes[pid].programme.short_name, action=f"programme:{pid}")
+            for pid in topic_intents
+        ]
+        return Reply(
+            decision="clarify", language=lang, confidence=round(confidence, 3), blocks=[text], buttons=buttons
+        )
 
-    def clarify_intent(self, lang: str, confidence: float, intents: list[Intent], programme: str | None) -> Reply:
+    def clarify_intent(
+        self, lang: str, confidence: float, intents: list[Intent], programme: str | None
+    ) -> Reply:
         buttons = [Button(label=self.intent_label(i, lang), action=f"intent:{i.id}") for i in intents]
-        return Reply(decision="clarify", language=lang, confidence=round(confidence, 3), programme=programme,
-                     blocks=[self.msg("clarify_intent", lang)], buttons=buttons)
+        return Reply(
+            decision="clarify",
+            language=lang,
+            confidence=round(confidence, 3),
+            programme=programme,
+            blocks=[self.msg("clarify_intent", lang)],
+            buttons=buttons,
+        )
 
     def deadlines(self, programmes: list[ProgrammeData], lang: str, now: datetime) -> Reply:
         blocks = []
@@ -219,13 +284,22 @@ class Composer:
             if not upcoming:
                 blocks.append(self.msg("no_upcoming", lang).replace("{programme}", p.programme.short_name))
                 continue
-            lines = [f"- {timefmt.short(ev, lang)} — {ev.title.get(lang)} ({timefmt.status(ev, lang, now, self.msg)})"
-                     for ev in upcoming]
+            lines = [
+                f"- {timefmt.short(ev, lang)} — {ev.title.get(lang)} ({timefmt.status(ev, lang, now, self.msg)})"
+                for ev in upcoming
+            ]
             blocks.append(f"{p.programme.short_name}\n" + "\n".join(lines))
         single = programmes[0] if len(programmes) == 1 else None
-        return Reply(decision="answer", language=lang, intent=None, programme=single.id if single else None,
-                     confidence=1.0, title=self.msg("deadlines_title", lang), blocks=blocks,
-                     source=self.source_link(single, None, lang))
+        return Reply(
+            decision="answer",
+            language=lang,
+            intent=None,
+            programme=single.id if single else None,
+            confidence=1.0,
+            title=self.msg("deadlines_title", lang),
+            blocks=blocks,
+            source=self.source_link(single, None, lang),
+        )
 
 
 def match_error(kind: str) -> str:

@@ -51,8 +51,11 @@ def diagnose(kb: KnowledgeBase) -> Diagnosis:
 
 
 def format_diagnosis(d: Diagnosis, top: int = 25) -> str:
-    lines = [f"held-out examples: {d.total}, matched to their own intent: {d.correct} "
-             f"({d.correct / d.total:.1%})" if d.total else "no examples"]
+    lines = [
+        f"held-out examples: {d.total}, matched to their own intent: {d.correct} ({d.correct / d.total:.1%})"
+        if d.total
+        else "no examples"
+    ]
     weak = sorted(((ok / n, k, ok, n) for k, (ok, n) in d.per_intent.items() if ok < n))
     if weak:
         lines.append("intents whose examples stray (own / total):")

@@ -54,8 +54,15 @@ class Assistant:
         return []
 
     # ------------------------------------------------------------------ public API
-    def ask(self, text: str, conversation: Conversation | None = None, *, programme: str | None = None,
-            language: str | None = None, today: date | None = None) -> Reply:
+    def ask(
+        self,
+        text: str,
+        conversation: Conversation | None = None,
+        *,
+        programme: str | None = None,
+        language: str | None = None,
+        today: date | None = None,
+    ) -> Reply:
         conv = conversation if conversation is not None else Conversation()
         now = timefmt.now_for(today or conv.today)
         analysis = self.matcher.analyze(text or "")
@@ -63,8 +70,12 @@ class Assistant:
         if lang not in ("fr", "en"):
             lang = "fr"
         if not analysis.tokens:
-            return Reply(decision="clarify", language=lang, blocks=[self.composer.msg("empty", lang)],
-                         suggestions=self.composer._help_buttons(lang))
+            return Reply(
+                decision="clarify",
+                language=lang,
+                blocks=[self.composer.msg("empty", lang)],
+                suggestions=self.composer._help_buttons(lang),
+            )
         if programme is not None and programme not in self.kb.programmes:
             programme = None
         mentioned = analysis.programmes
@@ -86,8 +97,14 @@ class Assistant:
                 conv.programme = reply.programme
         return reply
 
-    def press(self, action: str, conversation: Conversation, *, today: date | None = None,
-              language: str | None = None) -> Reply:
+    def press(
+        self,
+        action: str,
+        conversation: Conversation,
+        *,
+        today: date | None = None,
+        language: str | None = None,
+    ) -> Reply:
         """A button came back: `intent:<id>`, `programme:<id>` or `lang:<fr|en>`."""
         conv = conversation
         lang = language or conv.language or "fr"
@@ -106,31 +123,54 @@ class Assistant:
                 pending, conv.last_text = conv.last_text, None
                 return self.ask(pending, conv, programme=value, language=lang, today=today)
             p = self.kb.programmes[value]
-            return Reply(decision="answer", language=lang, programme=value, confidence=1.0,
-                         blocks=[p.programme.summary.get(lang)], source=self.composer.source_link(p, None, lang))
+            return Reply(
+                decision="answer",
+                language=lang,
+                programme=value,
+                confidence=1.0,
+                blocks=[p.programme.summary.get(lang)],
+                source=self.composer.source_link(p, None, lang),
+            )
         if kind == "lang" and value in ("fr", "en"):
             conv.language = value
             help_intent = next((i for i in self.kb.intents.values() if i.kind == "help"), None)
             if help_intent is not None:
                 return self.composer.answer(help_intent, value, now, 1.0, conv.active_programme())
-        return Reply(decision="clarify", language=lang, blocks=[self.composer.msg("empty", lang)],
-                     suggestions=self.composer._help_buttons(lang))
+        return Reply(
+            decision="clarify",
+            language=lang,
+            blocks=[self.composer.msg("empty", lang)],
+            suggestions=self.composer._help_buttons(lang),
+        )
 
-    def deadlines(self, conversation: Conversation | None = None, *, today: date | None = None,
-                  language: str | None = None) -> Reply:
+    def deadlines(
+        self,
+        conversation: Conversation | None = None,
+        *,
+        today: date | None = None,
+        language: str | None = None,
+    ) -> Reply:
         conv = conversation or Conversation()
         lang = language or conv.language or "fr"
         now = timefmt.now_for(today or conv.today)
         active = conv.active_programme()
-        programmes = [self.kb.programmes[active]] if active in self.kb.programmes else list(self.kb.programmes.values())
+        programmes = (
+            [self.kb.programmes[active]]
+            if active in self.kb.programmes
+            else list(self.kb.programmes.values())
+        )
         return self.composer.deadlines(programmes, lang, now)
 
     def programme_buttons(self, language: str = "fr") -> list[Button]:
-        return [Button(label=p.programme.short_name, action=f"programme:{pid}") for pid, p in self.kb.programmes.items()]
+        return [
+            Button(label=p.programme.short_name, action=f"programme:{pid}")
+            for pid, p in self.kb.programmes.items()
+        ]
 
     # ------------------------------------------------------------------ decisions
-    def _with_context(self, analysis: Analysis, candidates: list[Candidate], conv: Conversation,
-                      scopes: set[str] | None) -> list[Candidate]:
+    def _with_context(
+        self, analysis: Analysis, candidates: list[Candidate], conv: Conversation, scopes: set[str] | None
+    ) -> list[Candidate]:
         """A follow-up ("et pour les étrangers ?") is read together with the previous question."""
         if not conv.last_text:
             return candidates
@@ -139,13 +179,20 @@ class Assistant:
             return candidates
         combined = self.matcher.analyze(f"{conv.last_text} {analysis.text}")
         merged = self.matcher.rank(combined, scopes)
-        if merged and merged[0].score > best * 1.1 and merged[0].intent.kind != "decline":
-            if analysis.follow_up or not candidates or candidates[0].intent.kind != "decline":
-                return merged
-        return candidates
+        improves = bool(merged) and merged[0].score > best * 1.1 and merged[0].intent.kind != "decline"
+        keeps_decline = bool(candidates) and candidates[0].intent.kind == "decline" and not analysis.follow_up
+        return merged if improves and not keeps_decline else candidates
 
-    def _decide(self, analysis: Analysis, candidates: list[Candidate], prog: str | None, lang: str, now,
-                conv: Conversation, text: str) -> Reply:  # type: ignore[no-untyped-def]
+    def _decide(
+        self,
+        analysis: Analysis,
+        candidates: list[Candidate],
+        prog: str | None,
+        lang: str,
+        now,
+        conv: Conversation,
+        text: str,
+    ) -> Reply:  # type: ignore[no-untyped-def]
         pdata = self.kb.programmes.get(prog) if prog else None
         if not candidates or candidates[0].score < DECLINE_BELOW:
             score = candidates[0].score if candidates else 0.0
@@ -154,7 +201,11 @@ class Assistant:
         if best.intent.kind == "decline":
             # a question that also matches an answerable intent almost as well deserves the answer
             rival = next((c for c in candidates[1:] if c.intent.kind == "faq"), None)
-            if rival is not None and rival.score >= best.score - DECLINE_MARGIN and rival.score >= DECLINE_BELOW:
+            if (
+                rival is not None
+                and rival.score >= best.score - DECLINE_MARGIN
+                and rival.score >= DECLINE_BELOW
+            ):
                 best = rival
         if best.intent.kind in SOCIAL:
             # "Bonjour, comment ... ?": the greeting is politeness, the question is the message
@@ -177,7 +228,11 @@ class Assistant:
                 return self.composer.clarify_programme(lang, best.score, rivals)
         if len(candidates) > 1:
             second = candidates[1]
-            if (best.score < CLOSE_CEILING and best.score - second.score < CLOSE_MARGIN
-                    and second.intent.kind != "decline" and second.intent.scope == intent.scope):
+            if (
+                best.score < CLOSE_CEILING
+                and best.score - second.score < CLOSE_MARGIN
+                and second.intent.kind != "decline"
+                and second.intent.scope == intent.scope
+            ):
                 return self.composer.clarify_intent(lang, best.score, [intent, second.intent], prog)
         return self.composer.answer(intent, lang, now, min(best.score, 1.0), prog)

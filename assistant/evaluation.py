@@ -54,7 +54,9 @@ class Report:
             "pass": self.pass_rate,
             "oos_declined": sum(r.decision == "decline" for r in oos) / len(oos) if oos else 1.0,
             "in_scope_wrongly_declined": sum(r.decision == "decline" for r in ins) / len(ins) if ins else 0.0,
-            "language_right": sum("wrong language" not in " ".join(r.reasons) for r in ins) / len(ins) if ins else 1.0,
+            "language_right": sum("wrong language" not in " ".join(r.reasons) for r in ins) / len(ins)
+            if ins
+            else 1.0,
         }
 
 
@@ -95,11 +97,23 @@ def run_case(assistant: Assistant, case: dict[str, Any], default_today: date) ->
             hits = [alt for alt in group if _contains(folded, alt)]
             if hits:
                 reasons.append(f"forbidden {hits}")
-    return CaseResult(str(case.get("id")), str(case.get("topic", "-")), str(case.get("lang", "-")), oos,
-                      not reasons, reasons, str(case["q"]), text, reply.decision, reply.intent)
+    return CaseResult(
+        str(case.get("id")),
+        str(case.get("topic", "-")),
+        str(case.get("lang", "-")),
+        oos,
+        not reasons,
+        reasons,
+        str(case["q"]),
+        text,
+        reply.decision,
+        reply.intent,
+    )
 
 
-def evaluate(assistant: Assistant, cases: list[dict[str, Any]], default_today: date = date(2026, 1, 10)) -> Report:
+def evaluate(
+    assistant: Assistant, cases: list[dict[str, Any]], default_today: date = date(2026, 1, 10)
+) -> Report:
     return Report([run_case(assistant, c, default_today) for c in cases])
 
 
@@ -111,10 +125,17 @@ def format_report(report: Report, show_failures: bool = True) -> str:
         by_topic[r.topic.split(".")[0] if r.topic != "oos" else "oos"].append(r)
         by_lang[r.lang].append(r)
     f = report.figures()
-    lines.append(f"cases: {len(report.results)}  pass: {f['pass']:.1%}  out-of-scope declined: {f['oos_declined']:.1%}  "
-                 f"in-scope wrongly declined: {f['in_scope_wrongly_declined']:.1%}  language right: {f['language_right']:.1%}")
-    lines.append("by topic: " + "  ".join(f"{t} {report.rate(v):.0%} ({len(v)})" for t, v in sorted(by_topic.items())))
-    lines.append("by language: " + "  ".join(f"{t} {report.rate(v):.0%} ({len(v)})" for t, v in sorted(by_lang.items())))
+    lines.append(
+        f"cases: {len(report.results)}  pass: {f['pass']:.1%}  out-of-scope declined: {f['oos_declined']:.1%}  "
+        f"in-scope wrongly declined: {f['in_scope_wrongly_declined']:.1%}  language right: {f['language_right']:.1%}"
+    )
+    lines.append(
+        "by topic: " + "  ".join(f"{t} {report.rate(v):.0%} ({len(v)})" for t, v in sorted(by_topic.items()))
+    )
+    lines.append(
+        "by language: "
+        + "  ".join(f"{t} {report.rate(v):.0%} ({len(v)})" for t, v in sorted(by_lang.items()))
+    )
     fine: dict[str, list[CaseResult]] = defaultdict(list)
     for r in report.results:
         fine[r.topic].append(r)
@@ -124,5 +145,7 @@ def format_report(report: Report, show_failures: bool = True) -> str:
     if show_failures:
         for r in report.results:
             if not r.passed:
-                lines.append(f"FAIL {r.id} [{r.topic}/{r.lang}] {r.question!r} -> {r.decision} {r.intent}: {'; '.join(r.reasons)}")
+                lines.append(
+                    f"FAIL {r.id} [{r.topic}/{r.lang}] {r.question!r} -> {r.decision} {r.intent}: {'; '.join(r.reasons)}"
+                )
     return "\n".join(lines)

@@ -64,7 +64,9 @@ class Matcher:
             for variant in variants:
                 for word in tokenize(str(variant), {}):
                     self.synonyms.setdefault(word, canonical)
-        self.phrases = sorted(((" ".join(tokenize(k, {})), v) for k, v in g.phrases.items()), key=lambda kv: -len(kv[0]))
+        self.phrases = sorted(
+            ((" ".join(tokenize(k, {})), v) for k, v in g.phrases.items()), key=lambda kv: -len(kv[0])
+        )
         self.stopwords = {w for w in g.stopwords.fr + g.stopwords.en}
         self.markers = {"fr": set(g.language_markers.fr), "en": set(g.language_markers.en)}
         self._stem_cache: dict[str, str] = {}
@@ -132,11 +134,13 @@ class Matcher:
                 df[t] += 1
         self.idf = {t: math.log(1 + n / d) for t, d in df.items()}
         self.default_idf = math.log(1 + n)
-        self.postings: dict[str, list[int]] = defaultdict(list)
+        # postings per scope (programme or general), so a question about one programme only walks its own
+        self.postings: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         self.utt_norm: list[float] = []
         for u, terms in enumerate(self.utt_terms):
+            scope = self.intents[self.utt_intent[u]].scope
             for t in terms:
-                self.postings[t].append(u)
+                self.postings[scope][t].append(u)
             self.utt_norm.append(math.sqrt(sum(self.idf[t] ** 2 for t in terms)) or 1.0)
         self.vocab = sorted(self.idf)
         self.intent_utts: dict[int, list[int]] = defaultdict(list)
@@ -174,7 +178,9 @@ class Matcher:
             if t in self.idf:
                 fixed.append(t)
                 continue
-            best = process.extractOne(t, self.vocab, scorer=fuzz.ratio, score_cutoff=88) if len(t) >= 5 else None
+            best = (
+                process.extractOne(t, self.vocab, scorer=fuzz.ratio, score_cutoff=88) if len(t) >= 5 else None
+            )
             if best is not None:
                 fixed.append(best[0])
             else:
@@ -187,7 +193,9 @@ class Matcher:
             for term in self.terms_of(tokenize(word, {})):
                 if term in unknown:
                     names.add(term)
-        return Analysis(text, tokens, fixed, language, programmes, bool(_FOLLOW_UP.match(joined)), unknown, names)
+        return Analysis(
+            text, tokens, fixed, language, programmes, bool(_FOLLOW_UP.match(joined)), unknown, names
+        )
 
     def detect_programmes(self, tokens: list[str]) -> list[str]:
         text = " " + " ".join(tokens) + " "
@@ -221,7 +229,9 @@ class Matcher:
         return ""
 
     # ---------------------------------------------------------------- scoring
-    def rank(self, analysis: Analysis, scopes: set[str] | None = None, exclude: int | None = None) -> list[Candidate]:
+    def rank(
+        self, analysis: Analysis, scopes: set[str] | None = None, exclude: int | None = None
+    ) -> list[Candidate]:
         """Best intents for `analysis`; `exclude` holds one indexed utterance out (kb doctor)."""
         q = list(dict.fromkeys(analysis.terms))
         if not q:
@@ -230,17 +240,21 @@ class Matcher:
         q_norm = math.sqrt(sum(w * w for w in q_idf.values())) or 1.0
         q_total = sum(q_idf.values()) or 1.0
         dots: dict[int, float] = defaultdict(float)
-        for t in q:
-            w = q_idf[t]
-            for u in self.postings.get(t, ()):
-                dots[u] += w * self.idf[t]
+        tables = (
+            [self.postings[s] for s in scopes if s in self.postings]
+            if scopes is not None
+            else self.postings.values()
+        )
+        for table in tables:
+            for t in q:
+                w = q_idf[t]
+                for u in table.get(t, ()):
+                    dots[u] += w * self.idf[t]
         if exclude is not None:
             dots.pop(exclude, None)
         best_cos: dict[int, float] = {}
         for u, dot in dots.items():
             i = self.utt_intent[u]
-            if scopes is not None and self.intents[i].scope not in scopes:
-                continue
             cos = dot / (q_norm * self.utt_norm[u])
             if cos > best_cos.get(i, 0.0):
                 best_cos[i] = cos
@@ -254,7 +268,9 @@ class Matcher:
         # a message that names one of our programmes is anchored in scope: an unknown name in it is a
         # detail (a diploma, a town), not another school
         name_factor = 1.0 if analysis.programmes else 2.0
-        unknown_weight = sum(q_idf[t] * (name_factor if t in analysis.names else 1.0) for t in q if t in unknown)
+        unknown_weight = sum(
+            q_idf[t] * (name_factor if t in analysis.names else 1.0) for t in q if t in unknown
+        )
         damp = max(0.0, 1.0 - UNKNOWN_PENALTY * unknown_weight / q_total)
         out = []
         for base, i, cos, cov in prelim[:TOP_K]:

@@ -7,7 +7,7 @@ from the knowledge base's messages so staff can change it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from assistant.kb.loader import PARIS_WINTER, event_end, event_start
 from assistant.kb.models import Event
@@ -17,10 +17,34 @@ DAYS = {
     "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
 }
 MONTHS = {
-    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"],
+    "fr": [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
 }
 
 Messages = Callable[[str, str], str]
@@ -29,7 +53,7 @@ Messages = Callable[[str, str], str]
 def now_for(today: date | None) -> datetime:
     """The moment the assistant takes as "now": the start of `today` in Paris, or the real clock."""
     if today is None:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
     return datetime.combine(today, time(0, 0), tzinfo=PARIS_WINTER)
 
 
@@ -105,6 +129,7 @@ def describe(event: Event, lang: str, now: datetime, msg: Messages) -> str:
 
 def short(event: Event, lang: str) -> str:
     """Compact date for lists: `ven. 23 janv. 2026, 12h` style kept readable but short."""
+
     def one(value: date | datetime, with_year: bool) -> str:
         d = _day(value)
         text = format_day(d, lang, weekday=False, year=with_year)

@@ -12,15 +12,20 @@ from assistant.engine import Assistant
 from assistant.reply import Reply
 
 HELP = {
-    "fr": ("Commandes : /help, /programme [id|aucun], /langue fr|en, /dates, /checklist, /reset, /quit.\n"
-           "Tapez le numéro d'une suggestion pour la choisir."),
-    "en": ("Commands: /help, /programme [id|none], /language fr|en, /deadlines, /checklist, /reset, /quit.\n"
-           "Type a suggestion's number to pick it."),
+    "fr": (
+        "Commandes : /help, /programme [id|aucun], /langue fr|en, /dates, /checklist, /reset, /quit.\n"
+        "Tapez le numéro d'une suggestion pour la choisir."
+    ),
+    "en": (
+        "Commands: /help, /programme [id|none], /language fr|en, /deadlines, /checklist, /reset, /quit.\n"
+        "Type a suggestion's number to pick it."
+    ),
 }
 
 
-def run_chat(assistant: Assistant, today: date | None = None, stdin: TextIO | None = None,
-             stdout: TextIO | None = None) -> int:
+def run_chat(
+    assistant: Assistant, today: date | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> int:
     inp, out = stdin or sys.stdin, stdout or sys.stdout
     colour = out.isatty()
     conv = Conversation(today=today)
@@ -31,8 +36,13 @@ def run_chat(assistant: Assistant, today: date | None = None, stdin: TextIO | No
         out.flush()
 
     names = ", ".join(f"{pid} ({p.programme.short_name})" for pid, p in assistant.kb.programmes.items())
-    show((f"{BOLD}candidate-assistant{RESET}" if colour else "candidate-assistant")
-         + f" — {names}\n" + HELP["fr"] + "\n" + HELP["en"])
+    show(
+        (f"{BOLD}candidate-assistant{RESET}" if colour else "candidate-assistant")
+        + f" — {names}\n"
+        + HELP["fr"]
+        + "\n"
+        + HELP["en"]
+    )
     while True:
         out.write("> " if not colour else f"{BOLD}> {RESET}")
         out.flush()
@@ -90,8 +100,9 @@ def run_chat(assistant: Assistant, today: date | None = None, stdin: TextIO | No
         show(render_reply(last, colour))
 
 
-def run_checklist_dialogue(assistant: Assistant, conv: Conversation, inp: TextIO, out: TextIO,
-                           today: date | None) -> None:
+def run_checklist_dialogue(
+    assistant: Assistant, conv: Conversation, inp: TextIO, out: TextIO, today: date | None
+) -> None:
     """Drive the core's guided questionnaire in the terminal, ending with the checklist."""
     from assistant.checklist import Questionnaire, render_text
 

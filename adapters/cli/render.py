@@ -22,8 +22,14 @@ def render_reply(reply: Reply, colour: bool = False) -> str:
     if reply.suggestions:
         head = "Suggestions :" if reply.language == "fr" else "Suggestions:"
         offset = len(reply.buttons)
-        parts.append(paint(DIM, head + "\n" + "\n".join(f"  [{n}] {b.label}"
-                                                        for n, b in enumerate(reply.suggestions, offset + 1))))
+        parts.append(
+            paint(
+                DIM,
+                head
+                + "\n"
+                + "\n".join(f"  [{n}] {b.label}" for n, b in enumerate(reply.suggestions, offset + 1)),
+            )
+        )
     if reply.source is not None:
         sep = " : " if reply.language == "fr" else ": "
         url = f" — {paint(CYAN, reply.source.url)}" if reply.source.url else ""

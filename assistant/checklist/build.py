@@ -8,105 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from itertools import product
-from typing import get_args
 
 from assistant.checklist.conditions import Outcome, both, evaluate, true_leaves, value_of
+from assistant.checklist.eligibility import PathDecision, decide_path
 from assistant.checklist.fmt import format_date, format_due
 from assistant.checklist.model import Checklist, ChecklistItem, ItemKind, ItemLink, MissingField
 from assistant.checklist.profile import PROFILE_FIELDS, Profile
 from assistant.checklist.texts import field_label, msg, value_text
 from assistant.kb.loader import PARIS_WINTER, KnowledgeBase, ProgrammeData, event_end, event_start
-from assistant.kb.models import Condition, EligibilityRule, Event, I18n
+from assistant.kb.models import Condition, Event, I18n
 
 DUE_AT_END = ("deadline", "window")
 """Event kinds whose moment that matters is the end (last day to act); others matter when they start."""
-
-
-@dataclass
-class PathDecision:
-    """The first matching eligibility rule, or the paths still open and the fields that would settle it."""
-
-    rule: EligibilityRule | None
-    possible: list[str]
-    missing: frozenset[str] = frozenset()
-
-    @property
-    def path(self) -> str | None:
-        return self.rule.path if self.rule else None
-
-
-def decide_path(pdata: ProgrammeData, profile: Profile) -> PathDecision:
-    """Rules in order, first true one wins. An unknown rule before it leaves the path open; the
-    missing fields reported are those whose answer can actually change the path."""
-    open_rules: list[tuple[EligibilityRule, Outcome]] = []
-    for rule in pdata.file.eligibility:
-        outcome = evaluate(rule.when, profile)
-        if outcome.value is False:
-            continue
-        open_rules.append((rule, outcome))
-        if outcome.value:
-            break
-    if not open_rules:
-        return PathDecision(None, [])
-    unknown = sorted(frozenset().union(*(o.missing for _, o in open_rules if o.value is None)))
-    if not unknown:
-        return PathDecision(open_rules[-1][0], [open_rules[-1][0].path])
-    known = {name: value_of(profile, name) for name in PROFILE_FIELDS}
-    rules = [r for r, _ in open_rules]
-    domains = [_domain(pdata, name) for name in unknown]
-    results: dict[tuple, EligibilityRule | None] = {}
-    for combo in product(*domains):
-        values = {**known, **dict(zip(unknown, combo, strict=True))}
-        results[combo] = next((r for r in rules if evaluate(r.when, values).value), None)
-    outcomes = {(r.path, r.eligible) if r else None for r in results.values()}
-    possible = list(dict.fromkeys(r.path for r in rules if any(x is r for x in results.values())))
-    if len(outcomes) == 1 and None not in outcomes:  # every answer leads to the same path
-        last, last_outcome = open_rules[-1]
-        return PathDecision(last if last_outcome.value else next(r for r in results.values() if r), possible)
-    relevant = set()
-    for i, name in enumerate(unknown):
-        for combo, rule in results.items():
-            here = (rule.path, rule.eligible) if rule else None
-            if any(((r.path, r.eligible) if r else None) != here
-                   for c, r in results.items() if c[:i] + c[i + 1:] == combo[:i] + combo[i + 1:]):
-                relevant.add(name)
-                break
-    return PathDecision(None, possible, frozenset(relevant))
-
-
-def _domain(pdata: ProgrammeData, name: str) -> list:
-    """Values of a field worth trying: both booleans, the listed choices, or each side of every bound."""
-    annotation = Profile.model_fields[name].annotation if name in Profile.model_fields else None
-    args = [a for a in get_args(annotation) if a is not type(None)]
-    if bool in args:
-        return [True, False]
-    literals = [v for a in args for v in get_args(a)]
-    if literals:
-        return literals
-    points: set[float] = set()
-    for cond in _leaves(pdata):
-        if cond.field == name:
-            for bound in (cond.gte, cond.gt, cond.lte, cond.lt, cond.eq, cond.ne, *(cond.in_ or [])):
-                if isinstance(bound, int | float) and not isinstance(bound, bool):
-                    points |= {bound - 0.5, float(bound), bound + 0.5}
-    return sorted(points) or [0]
-
-
-def _leaves(pdata: ProgrammeData) -> list[Condition]:
-    out: list[Condition] = []
-
-    def walk(cond: Condition | None) -> None:
-        if cond is None:
-            return
-        if cond.field is not None:
-            out.append(cond)
-        for sub in (cond.all or []) + (cond.any or []) + ([cond.not_] if cond.not_ else []):
-            walk(sub)
-
-    for rule in pdata.file.eligibility:
-        walk(rule.when)
-    return out
 
 
 def due_of(event: Event) -> datetime:
@@ -143,8 +56,9 @@ class _Builder:
             return Outcome(None, self.decision.missing)
         return Outcome(False)
 
-    def applies(self, when: Condition | None, event_id: str | None, paths: list[str] | None
-                ) -> tuple[Outcome, frozenset[str]]:
+    def applies(
+        self, when: Condition | None, event_id: str | None, paths: list[str] | None
+    ) -> tuple[Outcome, frozenset[str]]:
         """Whether an entry applies, and the missing fields of its own condition (not via the path)."""
         event = self.pdata.events.get(event_id) if event_id else None
         own = both(evaluate(when, self.profile), evaluate(event.when if event else None, self.profile))
@@ -158,8 +72,15 @@ class _Builder:
             if (affect, label) not in entries:
                 entries.append((affect, label))
 
-    def why(self, base: str, extra: str | None, when: Condition | None, event_id: str | None,
-            paths: list[str] | None, outcome: Outcome) -> str:
+    def why(
+        self,
+        base: str,
+        extra: str | None,
+        when: Condition | None,
+        event_id: str | None,
+        paths: list[str] | None,
+        outcome: Outcome,
+    ) -> str:
         parts = [base]
         if extra:
             parts.append(extra)
@@ -190,19 +111,39 @@ class _Builder:
         order = list(self.pdata.file.profile_questions) + [f for f in PROFILE_FIELDS]
         return sorted(fields, key=lambda n: (order.index(n) if n in order else len(order), n))
 
-    def add(self, rank: int, kind: ItemKind, entry_id: str, title: str, detail: str, required: bool,
-            event_id: str | None, link_id: str | None, outcome: Outcome, own: frozenset[str], why: str,
-            lead_time: int | None = None) -> None:
+    def add(
+        self,
+        rank: int,
+        kind: ItemKind,
+        entry_id: str,
+        title: str,
+        detail: str,
+        required: bool,
+        event_id: str | None,
+        link_id: str | None,
+        outcome: Outcome,
+        own: frozenset[str],
+        why: str,
+        lead_time: int | None = None,
+    ) -> None:
         item_id = f"{kind}:{entry_id}"
         event = self.pdata.events.get(event_id) if event_id else None
         due = due_of(event) if event else None
         link_id = link_id or (event.link if event else None)
         link = self.pdata.links.get(link_id) if link_id else None
         item = ChecklistItem(
-            id=item_id, kind=kind, title=title, detail=detail, required=required, why=why,
-            due=due, event=event.id if event else None,
+            id=item_id,
+            kind=kind,
+            title=title,
+            detail=detail,
+            required=required,
+            why=why,
+            due=due,
+            event=event.id if event else None,
             all_day=event is not None and is_all_day(event),
-            conditional=outcome.value is None, depends_on=self.ordered(outcome.missing),
+            deadline=event is not None and event.kind in DUE_AT_END,
+            conditional=outcome.value is None,
+            depends_on=self.ordered(outcome.missing),
             lead_time_days=lead_time,
             link=ItemLink(label=self.text(link.title), url=link.url) if link else None,
         )
@@ -213,9 +154,16 @@ class _Builder:
                 ready = self.today + timedelta(days=lead_time)
                 if ready > due.date():
                     item.late = True
-                    self.warnings.append(msg("lead_time", self.lang, title=title, days=lead_time,
-                                             ready=format_date(ready, self.lang),
-                                             due=format_due(due, item.all_day, self.lang)))
+                    self.warnings.append(
+                        msg(
+                            "lead_time",
+                            self.lang,
+                            title=title,
+                            days=lead_time,
+                            ready=format_date(ready, self.lang),
+                            due=format_due(due, item.all_day, self.lang),
+                        )
+                    )
         self.note_missing(own, item_id, title)
         self.note_missing(outcome.missing - own, item_id, None)
         self.items.append((rank, item))
@@ -228,9 +176,19 @@ class _Builder:
             base = msg("why_document_required" if doc.required else "why_document_optional", self.lang)
             extra = self.text(doc.condition) if doc.condition else None
             why = self.why(base, extra, doc.when, doc.event, doc.paths, outcome)
-            self.add(len(self.items), "document", doc.id, self.text(doc.title),
-                     self.text(doc.detail) if doc.detail else "", doc.required, doc.event, doc.link,
-                     outcome, own, why)
+            self.add(
+                len(self.items),
+                "document",
+                doc.id,
+                self.text(doc.title),
+                self.text(doc.detail) if doc.detail else "",
+                doc.required,
+                doc.event,
+                doc.link,
+                outcome,
+                own,
+                why,
+            )
 
     def requirements(self) -> None:
         for req in self.pdata.file.requirements:
@@ -242,25 +200,52 @@ class _Builder:
                 self.note_missing(outcome.missing - own, f"{req.kind}:{req.id}", None)
                 continue
             if req.kind == "warning":
-                self.warnings.append(f"{self.text(req.title)} : {self.text(req.detail)}" if self.lang == "fr"
-                                     else f"{self.text(req.title)}: {self.text(req.detail)}")
+                self.warnings.append(
+                    f"{self.text(req.title)} : {self.text(req.detail)}"
+                    if self.lang == "fr"
+                    else f"{self.text(req.title)}: {self.text(req.detail)}"
+                )
                 continue
             kind: ItemKind = "unmet" if req.kind == "unmet" else "requirement"
             base = msg("why_unmet" if kind == "unmet" else "why_requirement", self.lang)
             why = self.why(base, None, req.when, req.event, req.paths, outcome)
             rank = -1 if kind == "unmet" else len(self.items)
-            self.add(rank, kind, req.id, self.text(req.title), self.text(req.detail), req.required,
-                     req.event, req.link, outcome, own, why, req.lead_time_days)
+            self.add(
+                rank,
+                kind,
+                req.id,
+                self.text(req.title),
+                self.text(req.detail),
+                req.required,
+                req.event,
+                req.link,
+                outcome,
+                own,
+                why,
+                req.lead_time_days,
+            )
 
     def steps(self) -> None:
         for step in sorted(self.pdata.file.steps, key=lambda s: s.order):
             outcome, own = self.applies(step.when, step.event, step.paths)
             if outcome.value is False:
                 continue
-            why = self.why(msg("why_step", self.lang, order=step.order), None, step.when, step.event,
-                           step.paths, outcome)
-            self.add(len(self.items), "step", step.id, self.text(step.title), self.text(step.detail), True,
-                     step.event, None, outcome, own, why)
+            why = self.why(
+                msg("why_step", self.lang, order=step.order), None, step.when, step.event, step.paths, outcome
+            )
+            self.add(
+                len(self.items),
+                "step",
+                step.id,
+                self.text(step.title),
+                self.text(step.detail),
+                True,
+                step.event,
+                None,
+                outcome,
+                own,
+                why,
+            )
 
     def missing_fields(self) -> list[MissingField]:
         fields = set(self.missing) | set(self.decision.missing)
@@ -275,15 +260,25 @@ class _Builder:
             if titles:
                 changes.append(msg("missing_items", self.lang, items=" ; ".join(titles)))
             affects.extend(a for a, _ in entries if a not in affects)
-            out.append(MissingField(field=name, label=field_label(name, self.lang),
-                                    changes=" ; ".join(changes), affects=affects))
+            out.append(
+                MissingField(
+                    field=name,
+                    label=field_label(name, self.lang),
+                    changes=" ; ".join(changes),
+                    affects=affects,
+                )
+            )
         return out
 
 
-def build_checklist(kb: KnowledgeBase, profile: Profile, today: date, language: str | None = None) -> Checklist:
+def build_checklist(
+    kb: KnowledgeBase, profile: Profile, today: date, language: str | None = None
+) -> Checklist:
     """What this candidate must do, by when and why, for the profile's programme only."""
     if profile.programme not in kb.programmes:
-        raise ValueError(f"unknown programme `{profile.programme}` (known: {', '.join(sorted(kb.programmes))})")
+        raise ValueError(
+            f"unknown programme `{profile.programme}` (known: {', '.join(sorted(kb.programmes))})"
+        )
     pdata = kb.programmes[profile.programme]
     lang = "en" if (language or profile.lang) == "en" else "fr"
     decision = decide_path(pdata, profile)

@@ -28,12 +28,23 @@ def _day(text: str) -> date:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--profile", required=True, metavar="FILE",
-                        help="candidate profile (YAML or JSON): programme, diploma_level, foreign_diploma...")
-    parser.add_argument("--today", type=_day, default=None, metavar="YYYY-MM-DD",
-                        help="compute countdowns from this day (default: today)")
+    parser.add_argument(
+        "--profile",
+        required=True,
+        metavar="FILE",
+        help="candidate profile (YAML or JSON): programme, diploma_level, foreign_diploma...",
+    )
+    parser.add_argument(
+        "--today",
+        type=_day,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="compute countdowns from this day (default: today)",
+    )
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
-    parser.add_argument("--output", "-o", default=None, metavar="FILE", help="write to FILE instead of stdout")
+    parser.add_argument(
+        "--output", "-o", default=None, metavar="FILE", help="write to FILE instead of stdout"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,7 +66,9 @@ def run(args: argparse.Namespace) -> int:
     if fmt == "ics":
         payload = to_ics(checklist)
     elif fmt == "json":
-        payload = (json.dumps(checklist.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n").encode()
+        payload = (
+            json.dumps(checklist.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+        ).encode()
     elif fmt == "markdown":
         payload = render_markdown(checklist).encode()
     else:

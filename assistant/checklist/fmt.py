@@ -1,49 +1,56 @@
-"""Small FR/EN date formatting for checklists (used when `assistant.timefmt` is not available)."""
+"""FR/EN dates and countdowns for checklists, worded like the rest of the assistant.
+
+Uses the core's `assistant.timefmt` so a date reads the same in an answer and in a checklist; the
+small local fallback only keeps the package usable on its own.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from assistant.checklist.texts import msg
 
-MONTHS = {
-    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"],
-}
-DAYS = {
-    "fr": ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
-    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-}
+try:
+    from assistant.timefmt import format_day, format_point
+except ImportError:  # pragma: no cover - the core ships timefmt; fallback for a stripped-down install
+    _MONTHS = {
+        "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+        "en": "January February March April May June July August September October November December",
+    }
+    _DAYS = {
+        "fr": "lundi mardi mercredi jeudi vendredi samedi dimanche",
+        "en": "Monday Tuesday Wednesday Thursday Friday Saturday Sunday",
+    }
+
+    def format_day(value: date, lang: str, weekday: bool = True, year: bool = True) -> str:
+        name = _DAYS[lang].split()[value.weekday()] + " " if weekday else ""
+        text = f"{name}{value.day} {_MONTHS[lang].split()[value.month - 1]}"
+        return f"{text} {value.year}" if year else text
+
+    def format_point(value: date | datetime, lang: str) -> str:
+        if isinstance(value, datetime):
+            return f"{format_day(value.date(), lang)} {value:%H:%M} (UTC{value:%z})"
+        return format_day(value, lang)
+
+
+def _lang(lang: str) -> str:
+    return "en" if lang == "en" else "fr"
 
 
 def format_date(day: date, lang: str) -> str:
-    lang = "en" if lang == "en" else "fr"
-    name, month = DAYS[lang][day.weekday()], MONTHS[lang][day.month - 1]
-    if lang == "en":
-        return f"{name} {day.day} {month} {day.year}"
-    return f"{name} {'1er' if day.day == 1 else day.day} {month} {day.year}"
+    return format_day(day, _lang(lang))
 
 
 def format_due(moment: datetime, all_day: bool, lang: str) -> str:
-    """The date, and the time with its UTC offset unless the knowledge base gave a bare date."""
-    text = format_date(moment.date(), lang)
-    if all_day:
-        return text
-    offset = moment.utcoffset() or timedelta(0)
-    hours = int(offset.total_seconds() // 3600)
-    zone = f"UTC{hours:+d}" if hours else "UTC"
-    if lang == "en":
-        return f"{text}, {moment:%H:%M} ({zone})"
-    return f"{text} à {moment:%H}h{moment:%M} ({zone})"
+    """The date, plus the time and its zone unless the knowledge base gave a bare date."""
+    return format_day(moment.date(), _lang(lang)) if all_day else format_point(moment, _lang(lang))
 
 
-def countdown(days_left: int | None, lang: str) -> str:
+def countdown(days_left: int | None, lang: str, deadline: bool = True) -> str:
     if days_left is None:
         return msg("no_date", lang)
     if days_left < 0:
-        return msg("overdue", lang, n=-days_left)
+        return msg("overdue" if deadline else "past", lang, n=-days_left)
     if days_left == 0:
         return msg("today", lang)
     if days_left == 1:

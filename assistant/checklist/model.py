@@ -27,6 +27,8 @@ class ChecklistItem(BaseModel):
     """The knowledge base gives only a date (no time): `due` is that day's start or end."""
     event: str | None = None
     """Id of the knowledge-base event that dates the item."""
+    deadline: bool = False
+    """Dated by a deadline or a window's end (missing it is overdue, not just past)."""
     required: bool = True
     why: str
     days_left: int | None = None

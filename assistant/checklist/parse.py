@@ -44,9 +44,7 @@ def yes_no(text: str) -> bool | None:
     yes, no = _first(text, words("yes")), _first(text, words("no"))
     if yes is None and no is None:
         return None
-    if no is None or (yes is not None and yes < no):
-        return True
-    return False
+    return bool(no is None or yes is not None and yes < no)
 
 
 def diploma(text: str, raw: str = "") -> tuple[int, bool | None] | None:
@@ -58,7 +56,11 @@ def diploma(text: str, raw: str = "") -> tuple[int, bool | None] | None:
             return int(m.group(1)), _rncp_words(text)
     best: tuple[int, int, bool | None] | None = None
     for entry in vocab.get("diplomas", []):
-        exact = [w for w in entry.get("exact", []) if text == normalize(w) or re.search(rf"\b{re.escape(w)}\b", raw)]
+        exact = [
+            w
+            for w in entry.get("exact", [])
+            if text == normalize(w) or re.search(rf"\b{re.escape(w)}\b", raw)
+        ]
         for phrase in entry["words"] + exact:
             if contains(text, phrase):
                 key = (len(normalize(phrase)), entry["level"], entry.get("rncp"))
@@ -127,8 +129,11 @@ def french_level(text: str) -> str | None:
 
 
 def training_mode(text: str) -> str | None:
-    found = [(pos, mode) for mode, phrases in data()["vocabulary"]["training_mode"].items()
-             if (pos := _first(text, phrases)) is not None]
+    found = [
+        (pos, mode)
+        for mode, phrases in data()["vocabulary"]["training_mode"].items()
+        if (pos := _first(text, phrases)) is not None
+    ]
     return min(found)[1] if found else None
 
 

@@ -72,7 +72,9 @@ class ProfileError(Exception):
 def parse_profile(data: Any, kb: KnowledgeBase | None = None, source: str = "profile") -> Profile:
     """Validate a mapping into a Profile, turning pydantic errors into a readable ProfileError."""
     if not isinstance(data, dict):
-        raise ProfileError(source, [("", "the profile must be a mapping of fields (e.g. `programme: enjmin`)")])
+        raise ProfileError(
+            source, [("", "the profile must be a mapping of fields (e.g. `programme: enjmin`)")]
+        )
     context = {"programmes": list(kb.programmes)} if kb is not None else None
     try:
         return Profile.model_validate(data, context=context)
@@ -98,7 +100,9 @@ def load_profile(path: str | Path, kb: KnowledgeBase | None = None) -> Profile:
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ProfileError(str(path), [("", f"cannot read the file ({exc.__class__.__name__}: {exc})")]) from None
+        raise ProfileError(
+            str(path), [("", f"cannot read the file ({exc.__class__.__name__}: {exc})")]
+        ) from None
     try:
         data = json.loads(text) if file.suffix.lower() == ".json" else yaml.safe_load(text)
     except json.JSONDecodeError as exc:

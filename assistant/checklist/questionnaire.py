@@ -52,8 +52,14 @@ class Questionnaire:
             raise ValueError(f"unknown programme `{programme}`")
         if programme is None and len(self.kb.programmes) == 1:
             programme = next(iter(self.kb.programmes))
-        state = {"v": VERSION, "lang": lang, "programme": programme, "fixed": programme is not None,
-                 "answers": {}, "history": []}
+        state = {
+            "v": VERSION,
+            "lang": lang,
+            "programme": programme,
+            "fixed": programme is not None,
+            "answers": {},
+            "history": [],
+        }
         return self._next(state, today)
 
     def answer(self, state: dict[str, Any], text: str, today: date | None = None) -> Step:
@@ -62,7 +68,7 @@ class Questionnaire:
         if state is None:
             return self.start("fr", None, today)
         raw = (text or "").strip()
-        action = raw[len(PREFIX):] if raw.startswith(PREFIX) else None
+        action = raw[len(PREFIX) :] if raw.startswith(PREFIX) else None
         norm = normalize(raw)
         if action == "restart" or (action is None and any(norm == normalize(w) for w in words("restart"))):
             fixed = state["programme"] if state["fixed"] else None
@@ -97,9 +103,14 @@ class Questionnaire:
         prog = state.get("programme")
         if prog is not None and prog not in self.kb.programmes:
             return None
-        return {"v": VERSION, "lang": state.get("lang", "fr"), "programme": prog,
-                "fixed": bool(state.get("fixed")), "answers": dict(state.get("answers") or {}),
-                "history": [list(h) for h in state.get("history") or []]}
+        return {
+            "v": VERSION,
+            "lang": state.get("lang", "fr"),
+            "programme": prog,
+            "fixed": bool(state.get("fixed")),
+            "answers": dict(state.get("answers") or {}),
+            "history": [list(h) for h in state.get("history") or []],
+        }
 
     def _asking(self, state: dict[str, Any]) -> str | None:
         if not state["programme"]:
@@ -129,8 +140,11 @@ class Questionnaire:
         if action is not None:
             return Parsed(action) if action in self.kb.programmes else None
         text = normalize(raw)
-        hits = [pid for pid, p in self.kb.programmes.items()
-                if any(contains(text, alias) for alias in [pid, p.programme.short_name, *p.programme.aliases])]
+        hits = [
+            pid
+            for pid, p in self.kb.programmes.items()
+            if any(contains(text, alias) for alias in [pid, p.programme.short_name, *p.programme.aliases])
+        ]
         return Parsed(hits[0]) if len(hits) == 1 else None
 
     def _record(self, state: dict[str, Any], name: str, parsed: Parsed, today: date | None) -> Step:
@@ -171,14 +185,19 @@ class Questionnaire:
             profile = self.profile(state)
             assert profile is not None
             checklist = build_checklist(self.kb, profile, self._today(today))
-            return Step(state=state, prompt=msg("done", lang), choices=controls, done=True, checklist=checklist)
+            return Step(
+                state=state, prompt=msg("done", lang), choices=controls, done=True, checklist=checklist
+            )
         if asking == PROGRAMME:
-            buttons = [Button(label=p.programme.short_name, action=f"{PREFIX}{pid}")
-                       for pid, p in self.kb.programmes.items()]
+            buttons = [
+                Button(label=p.programme.short_name, action=f"{PREFIX}{pid}")
+                for pid, p in self.kb.programmes.items()
+            ]
         else:
             buttons = self._choices(asking, lang)
-        return Step(state=state, prompt=question(asking, lang), choices=buttons + controls, error=error,
-                    field=asking)
+        return Step(
+            state=state, prompt=question(asking, lang), choices=buttons + controls, error=error, field=asking
+        )
 
     def _choices(self, name: str, lang: str) -> list[Button]:
         listed = choices(name)
@@ -196,4 +215,3 @@ class Questionnaire:
             out.append(Button(label=msg("back", lang), action=f"{PREFIX}back"))
         out.append(Button(label=msg("restart", lang), action=f"{PREFIX}restart"))
         return out
-

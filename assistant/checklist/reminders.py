@@ -31,8 +31,9 @@ class ReminderTime:
         return self.title.get(lang)
 
 
-def reminder_times(kb: KnowledgeBase, programme: str, profile: Profile | None, now: datetime
-                   ) -> list[ReminderTime]:
+def reminder_times(
+    kb: KnowledgeBase, programme: str, profile: Profile | None, now: datetime
+) -> list[ReminderTime]:
     """Future reminder moments, soonest first; an unknown profile (None) gets every reminder event.
 
     A profile field that is missing never hides a reminder: better one reminder too many than a

@@ -12,14 +12,17 @@ def _status(c: Checklist) -> str:
     if c.path is None:
         return msg("eligible_unknown", lang)
     word = {True: "eligible_yes", False: "eligible_no", None: "eligible_jury"}[c.eligible]
-    return f"{msg(word, lang)} — {msg('path', lang).lower()} : {c.path}" if lang == "fr" else \
-        f"{msg(word, lang)} — {msg('path', lang).lower()}: {c.path}"
+    return (
+        f"{msg(word, lang)} — {msg('path', lang).lower()} : {c.path}"
+        if lang == "fr"
+        else f"{msg(word, lang)} — {msg('path', lang).lower()}: {c.path}"
+    )
 
 
 def _when(item: ChecklistItem, lang: str) -> str:
     if item.due is None:
         return msg("no_date", lang)
-    return f"{format_due(item.due, item.all_day, lang)} — {countdown(item.days_left, lang)}"
+    return f"{format_due(item.due, item.all_day, lang)} — {countdown(item.days_left, lang, item.deadline)}"
 
 
 def _tags(item: ChecklistItem, lang: str) -> list[str]:
@@ -38,8 +41,12 @@ def _colon(lang: str) -> str:
 def render_text(c: Checklist) -> str:
     """Plain text: one numbered entry per item, then missing information and warnings."""
     lang = c.language
-    lines = [msg("heading", lang, programme=c.programme_name),
-             msg("today_is", lang, today=format_date(c.today, lang)), "", _status(c)]
+    lines = [
+        msg("heading", lang, programme=c.programme_name),
+        msg("today_is", lang, today=format_date(c.today, lang)),
+        "",
+        _status(c),
+    ]
     if c.reason:
         lines.append(c.reason)
     if c.requires:
@@ -62,15 +69,23 @@ def render_text(c: Checklist) -> str:
         lines += ["", msg("missing", lang).upper()]
         lines += [f"- {m.label}{_colon(lang)}{m.changes}" for m in c.missing_profile_fields]
     if c.source:
-        lines += ["", f"Source{_colon(lang)}{c.source.label}" + (f" — {c.source.url}" if c.source.url else "")]
+        lines += [
+            "",
+            f"Source{_colon(lang)}{c.source.label}" + (f" — {c.source.url}" if c.source.url else ""),
+        ]
     return "\n".join(lines) + "\n"
 
 
 def render_markdown(c: Checklist) -> str:
     """GitHub-flavoured Markdown with task-list boxes (texts are not escaped: adapters do it)."""
     lang = c.language
-    out = [f"## {msg('heading', lang, programme=c.programme_name)}", "",
-           f"_{msg('today_is', lang, today=format_date(c.today, lang))}_", "", f"**{_status(c)}**"]
+    out = [
+        f"## {msg('heading', lang, programme=c.programme_name)}",
+        "",
+        f"_{msg('today_is', lang, today=format_date(c.today, lang))}_",
+        "",
+        f"**{_status(c)}**",
+    ]
     if c.reason:
         out += ["", c.reason]
     if c.requires:
@@ -83,7 +98,7 @@ def render_markdown(c: Checklist) -> str:
     for item in c.items:
         tags = _tags(item, lang)
         title = f"[{item.title}]({item.link.url})" if item.link and item.link.url else item.title
-        flag = " **⚠**" if item.overdue or item.late or item.kind == "unmet" else ""
+        flag = " **⚠**" if (item.overdue and item.deadline) or item.late or item.kind == "unmet" else ""
         out.append(f"- [ ] **{title}**{flag}" + (f" _({', '.join(tags)})_" if tags else ""))
         out.append(f"  - {msg('due', lang)}{_colon(lang)}{_when(item, lang)}")
         if item.detail:

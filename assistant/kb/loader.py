@@ -21,8 +21,16 @@ from assistant.kb.yamlpos import Positions, YamlSyntaxError, load_with_positions
 MIN_EXAMPLES = 10
 SHARED_FILE = "general.yaml"
 REQUIRED_MESSAGES = (
-    "clarify_programme", "clarify_intent", "decline", "session_over", "unknown_link",
-    "past", "today", "in_days", "tomorrow", "sources",
+    "clarify_programme",
+    "clarify_intent",
+    "decline",
+    "session_over",
+    "unknown_link",
+    "past",
+    "today",
+    "in_days",
+    "tomorrow",
+    "sources",
 )
 
 
@@ -140,8 +148,16 @@ def check(root: str | Path | None = None) -> tuple[KnowledgeBase | None, list[Pr
     folder = Path(root) if root is not None else default_root()
     problems: list[Problem] = []
     if not folder.is_dir():
-        return None, [Problem(str(folder), 1, 1, "-", "knowledge folder not found",
-                              "pass --kb PATH or set CANDIDATE_ASSISTANT_KB to a folder of .yaml files")]
+        return None, [
+            Problem(
+                str(folder),
+                1,
+                1,
+                "-",
+                "knowledge folder not found",
+                "pass --kb PATH or set CANDIDATE_ASSISTANT_KB to a folder of .yaml files",
+            )
+        ]
     files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
     kb = KnowledgeBase(root=str(folder))
     positions: dict[str, Positions] = {}
@@ -152,16 +168,32 @@ def check(root: str | Path | None = None) -> tuple[KnowledgeBase | None, list[Pr
         try:
             data, pos = load_with_positions(path, display)
         except YamlSyntaxError as exc:
-            problems.append(Problem(exc.file, exc.line, exc.column, "-", exc.message,
-                                    "fix the YAML syntax (indentation, quotes, colons) at that place"))
+            problems.append(
+                Problem(
+                    exc.file,
+                    exc.line,
+                    exc.column,
+                    "-",
+                    exc.message,
+                    "fix the YAML syntax (indentation, quotes, colons) at that place",
+                )
+            )
             continue
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Problem(display, 1, 1, "-", f"cannot read file: {exc}", "save it as UTF-8 text"))
             continue
         positions[display] = pos
         if not isinstance(data, dict):
-            problems.append(Problem(display, 1, 1, "-", "file is empty or not a mapping",
-                                    "a knowledge file starts with `programme:` (or `intents:` for general.yaml)"))
+            problems.append(
+                Problem(
+                    display,
+                    1,
+                    1,
+                    "-",
+                    "file is empty or not a mapping",
+                    "a knowledge file starts with `programme:` (or `intents:` for general.yaml)",
+                )
+            )
             continue
         if path.name == SHARED_FILE:
             shared_seen = True
@@ -176,17 +208,41 @@ def check(root: str | Path | None = None) -> tuple[KnowledgeBase | None, list[Pr
         pid = pf.programme.id
         if pid in kb.programmes:
             line, col = pos.at(("programme", "id"))
-            problems.append(Problem(display, line, col, pid, f"programme id `{pid}` is already used by "
-                                    f"{kb.programmes[pid].path}", "give each programme file its own id"))
+            problems.append(
+                Problem(
+                    display,
+                    line,
+                    col,
+                    pid,
+                    f"programme id `{pid}` is already used by {kb.programmes[pid].path}",
+                    "give each programme file its own id",
+                )
+            )
             continue
         kb.programmes[pid] = ProgrammeData(pf, display)
         _register_intents(kb, pf.intents, pid, display, pos, problems, locs)
     if not shared_seen:
-        problems.append(Problem(str(folder / SHARED_FILE), 1, 1, "-", "general.yaml is missing",
-                                "add general.yaml with the shared intents, glossary and messages"))
+        problems.append(
+            Problem(
+                str(folder / SHARED_FILE),
+                1,
+                1,
+                "-",
+                "general.yaml is missing",
+                "add general.yaml with the shared intents, glossary and messages",
+            )
+        )
     if not kb.programmes and not problems:
-        problems.append(Problem(str(folder), 1, 1, "-", "no programme file found",
-                                "add one <programme>.yaml file per programme"))
+        problems.append(
+            Problem(
+                str(folder),
+                1,
+                1,
+                "-",
+                "no programme file found",
+                "add one <programme>.yaml file per programme",
+            )
+        )
     if not problems or kb.programmes:
         problems.extend(_cross_checks(kb, positions, locs))
     problems.sort(key=lambda p: (p.file, p.line, p.column))
@@ -206,7 +262,9 @@ def _validate(model: Any, data: dict, pos: Positions, problems: list[Problem]) -
     except ValidationError as exc:
         for err in exc.errors():
             loc = tuple(err["loc"])
-            loc = tuple(k for k in loc if not (isinstance(k, str) and k.startswith(("function-", "[", "tagged"))))
+            loc = tuple(
+                k for k in loc if not (isinstance(k, str) and k.startswith(("function-", "[", "tagged")))
+            )
             line, col = pos.at(loc)
             entry = _entry_id(data, loc)
             problems.append(Problem(pos.file, line, col, entry, _describe(err, loc), _hint(err, loc)))
@@ -256,31 +314,55 @@ def _hint(err: dict, loc: tuple) -> str:
     return "correct the value (see knowledge/README.md for what each field holds)"
 
 
-def _register_intents(kb: KnowledgeBase, intents: list[Intent], scope: str, file: str, pos: Positions,
-                      problems: list[Problem], locs: dict[str, tuple[str, Positions, int]]) -> None:
+def _register_intents(
+    kb: KnowledgeBase,
+    intents: list[Intent],
+    scope: str,
+    file: str,
+    pos: Positions,
+    problems: list[Problem],
+    locs: dict[str, tuple[str, Positions, int]],
+) -> None:
     key = "intents"
     for i, intent in enumerate(intents):
         intent.scope = scope
         if intent.id in kb.intents:
             line, col = pos.at((key, i, "id"))
-            problems.append(Problem(file, line, col, intent.id, f"intent id `{intent.id}` is used twice",
-                                    "rename one of the two intents"))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    col,
+                    intent.id,
+                    f"intent id `{intent.id}` is used twice",
+                    "rename one of the two intents",
+                )
+            )
             continue
         kb.intents[intent.id] = intent
         locs[intent.id] = (file, pos, i)
 
 
-def _cross_checks(kb: KnowledgeBase, positions: dict[str, Positions],
-                  locs: dict[str, tuple[str, Positions, int]]) -> list[Problem]:
+def _cross_checks(
+    kb: KnowledgeBase, positions: dict[str, Positions], locs: dict[str, tuple[str, Positions, int]]
+) -> list[Problem]:
     out: list[Problem] = []
     for pdata in kb.programmes.values():
         out.extend(_programme_checks(pdata, positions[pdata.path]))
     for key in REQUIRED_MESSAGES:
         if key not in kb.shared.messages:
-            pos = positions.get(next((f for f in positions if f.endswith(SHARED_FILE)), ""), None)
+            pos = positions.get(next((f for f in positions if f.endswith(SHARED_FILE)), ""))
             line, col = pos.at(("messages",)) if pos else (1, 1)
-            out.append(Problem(pos.file if pos else SHARED_FILE, line, col, key, f"message `{key}` is missing",
-                               "add it under `messages:` with its fr and en texts"))
+            out.append(
+                Problem(
+                    pos.file if pos else SHARED_FILE,
+                    line,
+                    col,
+                    key,
+                    f"message `{key}` is missing",
+                    "add it under `messages:` with its fr and en texts",
+                )
+            )
     seen_utterances: dict[str, str] = {}
     from assistant.text.normalize import normalize  # local: keeps loading cheap for callers that only parse
 
@@ -295,40 +377,79 @@ def _cross_checks(kb: KnowledgeBase, positions: dict[str, Positions],
                 other = seen_utterances.get(norm)
                 if other is not None and other != intent.id:
                     line, col = pos.at((*base, "examples", lang, j))
-                    out.append(Problem(file, line, col, intent.id, f"example “{utt}” also belongs to intent `{other}`",
-                                       "an example must point to one intent only: reword or remove one of them"))
+                    out.append(
+                        Problem(
+                            file,
+                            line,
+                            col,
+                            intent.id,
+                            f"example “{utt}” also belongs to intent `{other}`",
+                            "an example must point to one intent only: reword or remove one of them",
+                        )
+                    )
                 elif other is None:
                     seen_utterances[norm] = intent.id
         total = len(intent.examples.fr) + len(intent.examples.en)
         if total < MIN_EXAMPLES or not intent.examples.fr or not intent.examples.en:
             line, col = pos.at((*base, "examples"))
-            out.append(Problem(file, line, col, intent.id,
-                               f"only {len(intent.examples.fr)} French and {len(intent.examples.en)} English examples",
-                               f"give at least {MIN_EXAMPLES} varied examples, in both French and English"))
+            out.append(
+                Problem(
+                    file,
+                    line,
+                    col,
+                    intent.id,
+                    f"only {len(intent.examples.fr)} French and {len(intent.examples.en)} English examples",
+                    f"give at least {MIN_EXAMPLES} varied examples, in both French and English",
+                )
+            )
         for lang in ("fr", "en"):
             template = intent.answer.get(lang)
             for kind, arg, offset in placeholders(template):
                 problem = _check_placeholder(kb, pdata, kind, arg)
                 if problem:
                     line, col = pos.at((*base, "answer", lang))
-                    out.append(Problem(file, line, col, intent.id,
-                                       f"placeholder `{template[offset:].split('}')[0]}}}` in the {lang} answer {problem[0]}",
-                                       problem[1]))
+                    out.append(
+                        Problem(
+                            file,
+                            line,
+                            col,
+                            intent.id,
+                            f"placeholder `{template[offset:].split('}')[0]}}}` in the {lang} answer {problem[0]}",
+                            problem[1],
+                        )
+                    )
         for follow in intent.follow_ups:
             if follow not in kb.intents:
                 line, col = pos.at((*base, "follow_ups"))
-                out.append(Problem(file, line, col, intent.id, f"follow-up `{follow}` is not an intent",
-                                   "use the id of an existing intent"))
+                out.append(
+                    Problem(
+                        file,
+                        line,
+                        col,
+                        intent.id,
+                        f"follow-up `{follow}` is not an intent",
+                        "use the id of an existing intent",
+                    )
+                )
         for ref in ([intent.source] if intent.source else []) + intent.links:
             if pdata is None or ref not in pdata.links:
                 line, col = pos.at((*base, "source" if ref == intent.source else "links"))
-                out.append(Problem(file, line, col, intent.id, f"link `{ref}` is not defined",
-                                   "add it under programme.links or use an existing link id"))
+                out.append(
+                    Problem(
+                        file,
+                        line,
+                        col,
+                        intent.id,
+                        f"link `{ref}` is not defined",
+                        "add it under programme.links or use an existing link id",
+                    )
+                )
     return out
 
 
-def _check_placeholder(kb: KnowledgeBase, pdata: ProgrammeData | None, kind: str, arg: str | None
-                       ) -> tuple[str, str] | None:
+def _check_placeholder(
+    kb: KnowledgeBase, pdata: ProgrammeData | None, kind: str, arg: str | None
+) -> tuple[str, str] | None:
     if kind not in KINDS:
         return "is not a known placeholder", f"use one of: {', '.join(sorted(KINDS))}"
     collection = KINDS[kind]
@@ -341,17 +462,30 @@ def _check_placeholder(kb: KnowledgeBase, pdata: ProgrammeData | None, kind: str
     if arg is None:
         return "needs an id", f"write `{{{kind}:ID}}`"
     if collection == "messages":
-        return None if arg in kb.shared.messages else (f"cites a missing message `{arg}`",
-                                                        "add it under `messages:` in general.yaml")
+        return (
+            None
+            if arg in kb.shared.messages
+            else (f"cites a missing message `{arg}`", "add it under `messages:` in general.yaml")
+        )
     if pdata is None:
         return "needs a programme", "general intents may only use {programmes} and {contacts}"
     if collection == "doc_sets":
-        return None if arg in DOC_SETS else ("names no document set", "write {docs:required} or {docs:optional}")
-    table = {"events": pdata.events, "contacts": pdata.contacts, "links": pdata.links,
-             "documents": pdata.documents, "policies": pdata.policies, "eligibility": pdata.rules}[collection]
+        return (
+            None if arg in DOC_SETS else ("names no document set", "write {docs:required} or {docs:optional}")
+        )
+    table = {
+        "events": pdata.events,
+        "contacts": pdata.contacts,
+        "links": pdata.links,
+        "documents": pdata.documents,
+        "policies": pdata.policies,
+        "eligibility": pdata.rules,
+    }[collection]
     if arg not in table:
-        return (f"cites a missing {collection[:-1] if collection != 'eligibility' else 'rule'} `{arg}`",
-                f"define `{arg}` under {collection} in {pdata.path}, or fix the id")
+        return (
+            f"cites a missing {collection[:-1] if collection != 'eligibility' else 'rule'} `{arg}`",
+            f"define `{arg}` under {collection} in {pdata.path}, or fix the id",
+        )
     return None
 
 
@@ -368,27 +502,55 @@ def _programme_checks(pdata: ProgrammeData, pos: Positions) -> list[Problem]:
         seen: set[str] = set()
         for i, item in enumerate(getattr(f, section)):
             if item.id in seen:
-                add((section, i, "id"), item.id, f"id `{item.id}` is used twice in {section}", "rename one of them")
+                add(
+                    (section, i, "id"),
+                    item.id,
+                    f"id `{item.id}` is used twice in {section}",
+                    "rename one of them",
+                )
             seen.add(item.id)
     ids = [c.id for c in f.programme.contacts] + [lk.id for lk in f.programme.links]
     for i, dup in enumerate(ids):
         if ids.count(dup) > 1 and ids.index(dup) != i:
-            add(("programme",), dup, f"id `{dup}` is used twice among contacts and links", "rename one of them")
+            add(
+                ("programme",),
+                dup,
+                f"id `{dup}` is used twice among contacts and links",
+                "rename one of them",
+            )
     if f.programme.source not in pdata.links:
-        add(("programme", "source"), f.programme.id, f"source `{f.programme.source}` is not a link",
-            "name the id of the official page under programme.links")
+        add(
+            ("programme", "source"),
+            f.programme.id,
+            f"source `{f.programme.source}` is not a link",
+            "name the id of the official page under programme.links",
+        )
     for i, ev in enumerate(f.events):
         if ev.end is not None and _as_datetime(ev.end, True) < _as_datetime(ev.start, False):
             add(("events", i, "end"), ev.id, "the event ends before it starts", "swap start and end")
         if ev.link and ev.link not in pdata.links:
-            add(("events", i, "link"), ev.id, f"link `{ev.link}` is not defined", "add it under programme.links")
+            add(
+                ("events", i, "link"),
+                ev.id,
+                f"link `{ev.link}` is not defined",
+                "add it under programme.links",
+            )
     for section in ("steps", "documents", "eligibility", "requirements"):
         for i, item in enumerate(getattr(f, section)):
             ev = getattr(item, "event", None)
             if ev and ev not in pdata.events:
-                add((section, i, "event"), item.id, f"event `{ev}` is not defined",
-                    f"define it under events in {file}, or fix the id")
+                add(
+                    (section, i, "event"),
+                    item.id,
+                    f"event `{ev}` is not defined",
+                    f"define it under events in {file}, or fix the id",
+                )
             link = getattr(item, "link", None)
             if link and link not in pdata.links:
-                add((section, i, "link"), item.id, f"link `{link}` is not defined", "add it under programme.links")
+                add(
+                    (section, i, "link"),
+                    item.id,
+                    f"link `{link}` is not defined",
+                    "add it under programme.links",
+                )
     return out

@@ -78,14 +78,25 @@ class Event(Strict):
     @classmethod
     def _require_offset(cls, value: Any) -> Any:
         if isinstance(value, datetime) and value.tzinfo is None:
-            raise ValueError("date-time has no time zone: write it with its offset, e.g. 2026-01-23T12:00:00+01:00")
-        if isinstance(value, str) and "T" in value and not _has_offset(value):
-            raise ValueError("date-time has no time zone: write it with its offset, e.g. 2026-01-23T12:00:00+01:00")
+            raise ValueError(
+                "date-time has no time zone: write it with its offset, e.g. 2026-01-23T12:00:00+01:00"
+            )
+        if isinstance(value, str):
+            text = value.strip()
+            if len(text) == 10:
+                try:
+                    return date.fromisoformat(text)  # a quoted bare date stays a whole day
+                except ValueError:
+                    return value
+            if ("T" in text or " " in text) and not _has_offset(text):
+                raise ValueError(
+                    "date-time has no time zone: write it with its offset, e.g. 2026-01-23T12:00:00+01:00"
+                )
         return value
 
 
 def _has_offset(text: str) -> bool:
-    tail = text.split("T", 1)[1]
+    tail = text.replace(" ", "T", 1).split("T", 1)[1]
     return tail.endswith("Z") or "+" in tail or "-" in tail
 
 
@@ -110,11 +121,15 @@ class Condition(Strict):
     def _one_shape(self) -> Condition:
         combos = [x for x in (self.all, self.any, self.not_) if x is not None]
         if self.field is None and len(combos) != 1:
-            raise ValueError("a condition needs either `field` with an operator, or exactly one of all/any/not")
+            raise ValueError(
+                "a condition needs either `field` with an operator, or exactly one of all/any/not"
+            )
         if self.field is not None:
             ops = [self.eq, self.ne, self.gte, self.gt, self.lte, self.lt, self.in_]
             if sum(op is not None for op in ops) != 1:
-                raise ValueError(f"condition on `{self.field}` needs exactly one operator (eq, ne, gte, gt, lte, lt, in)")
+                raise ValueError(
+                    f"condition on `{self.field}` needs exactly one operator (eq, ne, gte, gt, lte, lt, in)"
+                )
         return self
 
     def fields(self) -> set[str]:

@@ -66,14 +66,22 @@ def _build(node: yaml.Node, loc: Loc, positions: Positions, name: str) -> Any:
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise YamlSyntaxError(name, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                                      "YAML merge keys (<<) are not supported: write the fields out")
+                raise YamlSyntaxError(
+                    name,
+                    key_node.start_mark.line + 1,
+                    key_node.start_mark.column + 1,
+                    "YAML merge keys (<<) are not supported: write the fields out",
+                )
             key = _constructor.construct_object(key_node)
             if not isinstance(key, str | int):
                 key = str(key)
             if key in out:
-                raise YamlSyntaxError(name, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                                      f"key `{key}` appears twice in the same mapping")
+                raise YamlSyntaxError(
+                    name,
+                    key_node.start_mark.line + 1,
+                    key_node.start_mark.column + 1,
+                    f"key `{key}` appears twice in the same mapping",
+                )
             child = (*loc, key)
             positions.marks[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             out[key] = _build(value_node, child, positions, name)
@@ -84,4 +92,6 @@ def _build(node: yaml.Node, loc: Loc, positions: Positions, name: str) -> Any:
     try:
         return _constructor.construct_object(node)
     except yaml.constructor.ConstructorError as exc:
-        raise YamlSyntaxError(name, node.start_mark.line + 1, node.start_mark.column + 1, str(exc.problem)) from None
+        raise YamlSyntaxError(
+            name, node.start_mark.line + 1, node.start_mark.column + 1, str(exc.problem)
+        ) from None

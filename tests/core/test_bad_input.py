@@ -10,8 +10,20 @@ from assistant.engine import Assistant
 ASSISTANT = Assistant.load()
 
 NASTY = [
-    "", "   ", "\n\t", "🙂🙂🙂", "\u200b\u200b", "\x00\x01\x02", "<b>date</b> limite &amp; <script>", "'; DROP TABLE users; --",
-    "**gras** _it_ `code` @everyone", "日程はいつですか", "Когда дедлайн?", "مرحبا", "a" * 100_000, "date limite " * 5000,
+    "",
+    "   ",
+    "\n\t",
+    "🙂🙂🙂",
+    "\u200b\u200b",
+    "\x00\x01\x02",
+    "<b>date</b> limite &amp; <script>",
+    "'; DROP TABLE users; --",
+    "**gras** _it_ `code` @everyone",
+    "日程はいつですか",
+    "Когда дедлайн?",
+    "مرحبا",
+    "a" * 100_000,
+    "date limite " * 5000,
 ]
 
 

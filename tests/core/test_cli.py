@@ -11,8 +11,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], input=stdin, capture_output=True,
-                          text=True, cwd=ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
 
 
 def test_ask_json() -> None:
@@ -24,12 +30,14 @@ def test_ask_json() -> None:
 
 
 def test_ask_jsonl_batch() -> None:
-    lines = "\n".join([
-        "What documents does IIM require?",
-        json.dumps({"text": "date limite ?", "programme": "enjmin", "today": "2026-02-20"}),
-        "{not json",
-        "recette de crêpes",
-    ])
+    lines = "\n".join(
+        [
+            "What documents does IIM require?",
+            json.dumps({"text": "date limite ?", "programme": "enjmin", "today": "2026-02-20"}),
+            "{not json",
+            "recette de crêpes",
+        ]
+    )
     out = cli("ask", "--jsonl", stdin=lines)
     assert out.returncode == 0, out.stderr
     rows = [json.loads(line) for line in out.stdout.splitlines()]
@@ -38,7 +46,16 @@ def test_ask_jsonl_batch() -> None:
     assert "error" in rows[2]
     assert rows[3]["decision"] == "decline" and rows[3]["intent"] is None
     for row in (rows[0], rows[1], rows[3]):
-        assert set(row) >= {"text", "answer", "decision", "intent", "programme", "language", "confidence", "suggestions"}
+        assert set(row) >= {
+            "text",
+            "answer",
+            "decision",
+            "intent",
+            "programme",
+            "language",
+            "confidence",
+            "suggestions",
+        }
 
 
 def test_bad_date_is_a_clear_error() -> None:

@@ -34,7 +34,9 @@ def ask(assistant: Assistant, text: str, **kw):  # type: ignore[no-untyped-def]
         ("enjmin mon master obligatoire ?", "enjmin.mon_master", "fr"),
     ],
 )
-def test_answers_paraphrases_in_the_right_language(assistant: Assistant, question: str, intent: str, lang: str) -> None:
+def test_answers_paraphrases_in_the_right_language(
+    assistant: Assistant, question: str, intent: str, lang: str
+) -> None:
     reply = ask(assistant, question)
     assert reply.decision == "answer"
     assert reply.intent == intent
@@ -89,8 +91,13 @@ def test_follow_up_keeps_programme(assistant: Assistant) -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["quel temps fait-il à Lyon ?", "donne moi une recette de tarte", "combien coûte l'année à l'ENJMIN ?",
-     "Who won the football match?", "logement étudiant près de l'école ?"],
+    [
+        "quel temps fait-il à Lyon ?",
+        "donne moi une recette de tarte",
+        "combien coûte l'année à l'ENJMIN ?",
+        "Who won the football match?",
+        "logement étudiant près de l'école ?",
+    ],
 )
 def test_out_of_scope_is_declined_with_contacts(assistant: Assistant, question: str) -> None:
     reply = ask(assistant, question)

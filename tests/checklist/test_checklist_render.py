@@ -1,0 +1,73 @@
+"""Text and Markdown renderings, in French and English."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.checklist import render_markdown, render_text
+
+FOREIGN = {
+    "programme": "enjmin",
+    "polytechnique_4a": False,
+    "diploma_level": 3,
+    "foreign_diploma": True,
+    "french_level": "A2",
+    "training_mode": "initiale",
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        (
+            "fr",
+            [
+                "Votre liste personnalisée",
+                "Éligible",
+                "vendredi 23 janvier 2026",
+                "dans 10 jours",
+                "Pourquoi",
+                "ATTENTION",
+                "Niveau B2 en français non atteint",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Your personalised checklist",
+                "Eligible",
+                "Friday 23 January 2026",
+                "in 10 days",
+                "Why",
+                "WARNINGS",
+                "B2 level in French not reached",
+            ],
+        ),
+    ],
+)
+def test_text(make, lang: str, words: list[str]) -> None:
+    text = render_text(make(date(2026, 1, 13), **FOREIGN, language=lang))
+    for word in words:
+        assert word in text, word
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_markdown_missing_fields_and_optional(make, lang: str) -> None:
+    md = render_markdown(make(programme="iim", language=lang))
+    assert md.startswith("## ") and "- [ ] **" in md
+    assert ("Informations manquantes" if lang == "fr" else "Missing information") in md
+    assert ("facultatif" if lang == "fr" else "optional") in md
+    assert ("Décision du jury" if lang == "fr" else "Decided by the panel") in md
+
+
+def test_past_and_overdue_wording(make) -> None:
+    text = render_text(make(date(2026, 1, 24), **FOREIGN, language="en"))
+    assert "overdue by 1 day(s)" in text  # the application deadline
+    assert "past (43 day(s) ago)" in text  # the subject's release is past, not overdue
+
+
+def test_undecided_path(make) -> None:
+    text = render_text(make(programme="enjmin", language="fr"))
+    assert "il manque des informations" in text and "si applicable" in text
