@@ -9,10 +9,12 @@ meaningful words that the intent knows (coverage), and rapidfuzz similarity to t
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import snowballstemmer
 from rapidfuzz import fuzz, process
@@ -30,6 +32,8 @@ W_COSINE, W_COVERAGE, W_FUZZY = 0.65, 0.2, 0.15
 UNKNOWN_PENALTY = 0.6
 """How much words the knowledge base has never seen lower the score (out-of-scope questions)."""
 TOP_K = 6
+SHORTLIST = 40
+"""Intents compared example by example, after a cheap shortlist on shared words."""
 
 
 @dataclass
@@ -64,9 +68,8 @@ class Matcher:
             for variant in variants:
                 for word in tokenize(str(variant), {}):
                     self.synonyms.setdefault(word, canonical)
-        self.phrases = sorted(
-            ((" ".join(tokenize(k, {})), v) for k, v in g.phrases.items()), key=lambda kv: -len(kv[0])
-        )
+        self.phrases = {tuple(tokenize(k, {})): v for k, v in g.phrases.items() if tokenize(k, {})}
+        self._phrase_len = max((len(k) for k in self.phrases), default=1)
         self.stopwords = {w for w in g.stopwords.fr + g.stopwords.en}
         self.markers = {"fr": set(g.language_markers.fr), "en": set(g.language_markers.en)}
         self._stem_cache: dict[str, str] = {}
@@ -93,15 +96,32 @@ class Matcher:
             out.append(self._stem(self.synonyms.get(tok, tok)))
         return out
 
-    def _build_aliases(self) -> list[tuple[str, str]]:
-        aliases = []
+    def _build_aliases(self) -> dict[tuple[str, ...], str]:
+        aliases: dict[tuple[str, ...], str] = {}
         for pid, pdata in self.kb.programmes.items():
             for alias in [pid, *pdata.programme.aliases]:
-                norm = " ".join(tokenize(alias, {}))
-                if norm:
-                    aliases.append((norm, pid))
-        aliases.sort(key=lambda a: -len(a[0]))
+                key = tuple(tokenize(alias, {}))
+                if key:
+                    aliases.setdefault(key, pid)
+        self._alias_len = max((len(k) for k in aliases), default=1)
+        self._single_aliases = [(k[0], pid) for k, pid in aliases.items() if len(k) == 1 and len(k[0]) >= 5]
         return aliases
+
+    @staticmethod
+    def _scan(tokens: list[str], table: dict[tuple[str, ...], str], longest: int) -> list[tuple[int, int, str]]:
+        """Non-overlapping (start, end, value) of the longest table n-grams found in `tokens`."""
+        found = []
+        i = 0
+        while i < len(tokens):
+            for size in range(min(longest, len(tokens) - i), 0, -1):
+                value = table.get(tuple(tokens[i : i + size]))
+                if value is not None:
+                    found.append((i, i + size, value))
+                    i += size
+                    break
+            else:
+                i += 1
+        return found
 
     # ---------------------------------------------------------------- index
     def _build_index(self) -> None:
@@ -134,25 +154,21 @@ class Matcher:
                 df[t] += 1
         self.idf = {t: math.log(1 + n / d) for t, d in df.items()}
         self.default_idf = math.log(1 + n)
-        # postings per scope (programme or general), so a question about one programme only walks its own
+        self.utt_norm = [math.sqrt(sum(self.idf[t] ** 2 for t in terms)) or 1.0 for terms in self.utt_terms]
+        # intent-level postings per scope: a question first shortlists intents sharing its words, within
+        # the programmes in play, then compares itself with those intents' examples only
         self.postings: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-        self.utt_norm: list[float] = []
-        for u, terms in enumerate(self.utt_terms):
-            scope = self.intents[self.utt_intent[u]].scope
-            for t in terms:
-                self.postings[scope][t].append(u)
-            self.utt_norm.append(math.sqrt(sum(self.idf[t] ** 2 for t in terms)) or 1.0)
+        for i, bag in enumerate(intent_terms):
+            table = self.postings[self.intents[i].scope]
+            for t in bag:
+                table[t].append(i)
         self.vocab = sorted(self.idf)
         self.intent_utts: dict[int, list[int]] = defaultdict(list)
         for u, i in enumerate(self.utt_intent):
             self.intent_utts[i].append(u)
 
     def _apply_phrases(self, tokens: list[str]) -> list[str]:
-        text = " " + " ".join(tokens) + " "
-        for phrase, word in self.phrases:
-            if f" {phrase} " in text:
-                text = text.replace(f" {phrase} ", f" {word} ")
-        return text.split()
+        return self._replace(tokens, self.phrases, self._phrase_len, keep=True)
 
     def content_terms(self, tokens: list[str]) -> list[str]:
         """Meaningful terms of a tokenised message: programme names out, phrases joined, stems."""
@@ -160,11 +176,21 @@ class Matcher:
 
     def _strip_aliases(self, tokens: list[str]) -> list[str]:
         """Programme names are context, not meaning: they must not pull towards one intent."""
-        text = " " + " ".join(tokens) + " "
-        for alias, _ in self._aliases:
-            if f" {alias} " in text:
-                text = text.replace(f" {alias} ", " ")
-        return text.split()
+        return self._replace(tokens, self._aliases, self._alias_len, keep=False)
+
+    def _replace(self, tokens: list[str], table: dict[tuple[str, ...], str], longest: int, keep: bool) -> list[str]:
+        hits = self._scan(tokens, table, longest)
+        if not hits:
+            return tokens
+        out: list[str] = []
+        pos = 0
+        for start, end, value in hits:
+            out.extend(tokens[pos:start])
+            if keep:
+                out.append(value)
+            pos = end
+        out.extend(tokens[pos:])
+        return out
 
     # ---------------------------------------------------------------- analysis
     def analyze(self, text: str) -> Analysis:
@@ -198,21 +224,18 @@ class Matcher:
         )
 
     def detect_programmes(self, tokens: list[str]) -> list[str]:
-        text = " " + " ".join(tokens) + " "
         found: list[str] = []
-        for alias, pid in self._aliases:
-            if f" {alias} " in text and pid not in found:
+        for _, _, pid in self._scan(tokens, self._aliases, self._alias_len):
+            if pid not in found:
                 found.append(pid)
-        if not found:
-            singles = [a for a in self._aliases if " " not in a[0] and len(a[0]) >= 5]
+        if not found and self._single_aliases:
+            names = [a for a, _ in self._single_aliases]
             for tok in tokens:
                 if len(tok) < 5:
                     continue
-                hit = process.extractOne(tok, [a for a, _ in singles], scorer=fuzz.ratio, score_cutoff=86)
-                if hit is not None:
-                    pid = singles[hit[2]][1]
-                    if pid not in found:
-                        found.append(pid)
+                hit = process.extractOne(tok, names, scorer=fuzz.ratio, score_cutoff=86)
+                if hit is not None and self._single_aliases[hit[2]][1] not in found:
+                    found.append(self._single_aliases[hit[2]][1])
         return found
 
     def detect_language(self, text: str, tokens: list[str]) -> str:
@@ -239,29 +262,26 @@ class Matcher:
         q_idf = {t: self.idf.get(t, self.default_idf) for t in q}
         q_norm = math.sqrt(sum(w * w for w in q_idf.values())) or 1.0
         q_total = sum(q_idf.values()) or 1.0
-        dots: dict[int, float] = defaultdict(float)
-        tables = (
-            [self.postings[s] for s in scopes if s in self.postings]
-            if scopes is not None
-            else self.postings.values()
-        )
+        covered: dict[int, float] = defaultdict(float)
+        tables = [self.postings[s] for s in scopes if s in self.postings] if scopes is not None else self.postings.values()
         for table in tables:
             for t in q:
                 w = q_idf[t]
-                for u in table.get(t, ()):
-                    dots[u] += w * self.idf[t]
-        if exclude is not None:
-            dots.pop(exclude, None)
-        best_cos: dict[int, float] = {}
-        for u, dot in dots.items():
-            i = self.utt_intent[u]
-            cos = dot / (q_norm * self.utt_norm[u])
-            if cos > best_cos.get(i, 0.0):
-                best_cos[i] = cos
+                for i in table.get(t, ()):
+                    covered[i] += w
         prelim = []
-        for i, cos in best_cos.items():
-            cov = sum(q_idf[t] for t in q if t in self.intent_terms[i]) / q_total
-            prelim.append((W_COSINE * cos + W_COVERAGE * cov, i, cos, cov))
+        for i, weight in heapq.nlargest(SHORTLIST, covered.items(), key=itemgetter(1)):
+            best = 0.0
+            for u in self.intent_utts[i]:
+                if u == exclude:
+                    continue
+                terms = self.utt_terms[u]
+                dot = sum(q_idf[t] * self.idf[t] for t in q if t in terms)
+                if dot:
+                    best = max(best, dot / (q_norm * self.utt_norm[u]))
+            if best > 0:
+                cov = weight / q_total
+                prelim.append((W_COSINE * best + W_COVERAGE * cov, i, best, cov))
         prelim.sort(reverse=True)
         query_text = " ".join(sorted(set(q)))
         unknown = set(analysis.unknown)

@@ -79,19 +79,38 @@ _NUM_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2,4}))?\b")
 DEFAULT_SHORTHAND: dict[str, str] = {}
 
 
+AMBIGUOUS_MONTHS = {"may", "sept", "mar"}
+"""Month names that are also common words ("may I", "sept ans"): read as months only next to a number."""
+
+# Fast path for the accented letters of French and English; anything else goes through NFKD.
+_ACCENT_TABLE = str.maketrans({
+    **{ch: base for base, chars in {
+        "a": "àáâãäåā", "c": "çćč", "e": "èéêëēėę", "i": "ìíîïī", "n": "ñń", "o": "òóôõöø", "u": "ùúûüū",
+        "y": "ýÿ", "A": "ÀÁÂÃÄÅĀ", "C": "ÇĆČ", "E": "ÈÉÊËĒĖĘ", "I": "ÌÍÎÏĪ", "N": "ÑŃ", "O": "ÒÓÔÕÖØ",
+        "U": "ÙÚÛÜŪ", "Y": "ÝŸ"}.items() for ch in chars},
+    "œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss",
+})
+
+
 def strip_accents(text: str) -> str:
+    text = text.translate(_ACCENT_TABLE)
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def clean(text: str) -> str:
     """Lower-case, accent-free, without control or zero-width characters, elisions split off."""
-    text = _INVISIBLE.sub(" ", text[:MAX_CHARS])
-    text = strip_accents(text).lower()
-    text = text.replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
-    for pattern, repl in _EN_CONTRACTIONS:
-        text = pattern.sub(repl, text)
-    text = _ELISION.sub(lambda m: m.group(1) + "' ", text)
+    text = text[:MAX_CHARS]
+    if not text.isascii() or not text.isprintable():
+        text = _INVISIBLE.sub(" ", text)
+        text = strip_accents(text)
+    text = text.lower()
+    if "'" in text or "’" in text or "`" in text or "´" in text:
+        for pattern, repl in _EN_CONTRACTIONS:
+            text = pattern.sub(repl, text)
+        text = _ELISION.sub(lambda m: m.group(1) + "' ", text)
     return text
 
 
@@ -109,19 +128,26 @@ def numeric_dates(text: str) -> str:
 
 def tokenize(text: str, shorthand: Mapping[str, str] | None = None) -> list[str]:
     """Normalised tokens of `text`; shorthand (SMS) words are expanded to their full form."""
-    text = numeric_dates(clean(text))
-    text = _BAC_PLUS.sub(r"bac+\1", text)
+    text = clean(text)
+    has_digit = any(ch.isdigit() for ch in text)
+    if has_digit:
+        text = numeric_dates(text)
+        if "bac" in text:
+            text = _BAC_PLUS.sub(r"bac+\1", text)
     text = _APOSTROPHES.sub(" ", text)
     text = _DOTS.sub(" ", _NON_WORD.sub(" ", text))
     table = DEFAULT_SHORTHAND if shorthand is None else shorthand
     out: list[str] = []
-    for raw in text.split():
+    raw_tokens = text.split()
+    for n, raw in enumerate(raw_tokens):
         tok = raw.strip(".")
         if not tok:
             continue
         if tok in MONTHS:
-            out.append(f"m{MONTHS[tok]:02d}")
-            continue
+            near = raw_tokens[max(0, n - 1) : n + 2]
+            if tok not in AMBIGUOUS_MONTHS or any(t[:1].isdigit() for t in near):
+                out.append(f"m{MONTHS[tok]:02d}")
+                continue
         expansion = table.get(tok)
         if expansion is not None:
             out.extend(expansion.split())

@@ -1,0 +1,1 @@
+"""Discord adapter of candidate-assistant (discord.py). Entry points: `bot.build_bot`, `bot.run`."""

@@ -1,0 +1,105 @@
+"""Deadline reminders by direct message, scheduled from the shared storage.
+
+Why storage first: reminders are written to `Storage` when a candidate subscribes, and every start
+re-schedules them from there, so a restart (or a crash) loses none. A reminder is removed once sent,
+or dropped if the bot was down for more than `LATE_GRACE` after it was due.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import discord
+
+from adapters.discord.render import escape, truncate
+from assistant.checklist.build import due_of, is_all_day
+from assistant.checklist.fmt import format_due
+from assistant.kb.models import Event
+
+if TYPE_CHECKING:
+    from adapters.discord.bot import AssistantBot
+    from assistant.storage import Reminder
+
+log = logging.getLogger("candidate_assistant.discord")
+
+LATE_GRACE = timedelta(hours=12)
+PLATFORM_PREFIX = "discord:"
+
+
+class ReminderScheduler:
+    """One asyncio task per pending reminder of a Discord user."""
+
+    def __init__(self, bot: AssistantBot) -> None:
+        self.bot = bot
+        self.tasks: dict[int, asyncio.Task[None]] = {}
+
+    def start(self) -> None:
+        for reminder in self.bot.storage.reminders():
+            if reminder.user.startswith(PLATFORM_PREFIX):
+                self.schedule(reminder)
+
+    def stop(self) -> None:
+        for task in self.tasks.values():
+            task.cancel()
+        self.tasks.clear()
+
+    def schedule(self, reminder: Reminder) -> None:
+        if reminder.id in self.tasks:
+            return
+        delay = (reminder.fire_at - self.bot.now()).total_seconds()
+        if delay < -LATE_GRACE.total_seconds():
+            self.bot.storage.remove_reminder(reminder.id)
+            return
+        self.tasks[reminder.id] = asyncio.create_task(self._fire(reminder, max(0.0, delay)))
+
+    def cancel_user(self, user: str) -> None:
+        for reminder in self.bot.storage.reminders(user):
+            task = self.tasks.pop(reminder.id, None)
+            if task is not None:
+                task.cancel()
+
+    async def _fire(self, reminder: Reminder, delay: float) -> None:
+        try:
+            await asyncio.sleep(delay)
+            await self.bot.wait_until_ready()
+            user_id = int(reminder.user.removeprefix(PLATFORM_PREFIX))
+            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+            await user.send(self.text(reminder), allowed_mentions=discord.AllowedMentions.none())
+        except asyncio.CancelledError:
+            raise
+        except (discord.HTTPException, ValueError):
+            log.warning("could not deliver reminder %s", reminder.id)
+        finally:
+            self.tasks.pop(reminder.id, None)
+        self.bot.storage.remove_reminder(reminder.id)
+
+    def text(self, reminder: Reminder) -> str:
+        """The DM: which date is coming, for which programme, when (facts from the knowledge base)."""
+        lang = reminder.language
+        kb = self.bot.assistant.kb
+        pdata = kb.programmes.get(reminder.programme)
+        event = pdata.events.get(reminder.event_id) if pdata else None
+        title = event.title.get(lang) if event else reminder.event_id
+        name = pdata.programme.short_name if pdata else reminder.programme
+        when = _event_date(event, lang)
+        if lang == "fr":
+            line = (
+                f"⏰ Rappel — {escape(name)} : {escape(title)}" + (f" — {escape(when)}" if when else "") + "."
+            )
+        else:
+            line = (
+                f"⏰ Reminder — {escape(name)}: {escape(title)}"
+                + (f" — {escape(when)}" if when else "")
+                + "."
+            )
+        return truncate(line, 2000)
+
+
+def _event_date(event: Event | None, lang: str) -> str | None:
+    """The moment that matters (end of a deadline, start of anything else), as candidates read dates."""
+    if event is None:
+        return None
+    return format_due(due_of(event), is_all_day(event), lang)

@@ -1,0 +1,204 @@
+"""Turning the core's `Reply` into Discord embeds and text within Discord's limits.
+
+Why a module of its own: the core hands out plain, unescaped text, and Discord rejects a message
+(400, code 50035) as soon as one limit is exceeded. Everything here is pure, so the limits and the
+escaping are tested without a network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import discord
+
+from adapters.discord.i18n import t
+from assistant.checklist.fmt import countdown, format_date, format_due
+from assistant.checklist.model import Checklist
+from assistant.checklist.texts import msg
+from assistant.reply import Reply
+
+CONTENT_MAX = 2000
+TITLE_MAX = 256
+DESCRIPTION_MAX = 4096
+FIELDS_MAX = 25
+FIELD_NAME_MAX = 256
+FIELD_VALUE_MAX = 1024
+FOOTER_MAX = 2048
+EMBED_TOTAL_MAX = 6000
+ELLIPSIS = "…"
+
+COLOURS = {"answer": 0x2E7D32, "clarify": 0x1565C0, "decline": 0x757575}
+
+
+def escape(text: str) -> str:
+    """Escape Discord markdown and neutralise @everyone/@here (links are kept clickable)."""
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut `text` to at most `limit` characters, ending with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    if limit <= 0:
+        return ""
+    cut = text[: limit - 1]
+    # Do not leave a dangling escape backslash before the ellipsis.
+    while cut.endswith("\\"):
+        cut = cut[:-1]
+    return cut.rstrip() + ELLIPSIS
+
+
+def render_block(block: str) -> str:
+    """One paragraph of the core's text, escaped; its "- " lines become Discord bullets."""
+    lines = []
+    for line in block.splitlines():
+        if line.startswith("- "):
+            lines.append(f"• {escape(line[2:].strip())}")
+        else:
+            lines.append(escape(line))
+    return "\n".join(lines)
+
+
+def render_blocks(blocks: Iterable[str]) -> str:
+    return "\n\n".join(render_block(b) for b in blocks if b and b.strip())
+
+
+def _masked_link(label: str, url: str) -> str:
+    label = escape(label).replace("[", "(").replace("]", ")")
+    if url.startswith(("http://", "https://")) and ")" not in url and " " not in url:
+        return f"[{label}]({url})"
+    return f"{label}: {url}"
+
+
+def _fit_lines(lines: list[str], limit: int) -> str:
+    """Join whole lines up to `limit` characters (a cut link would be useless)."""
+    out: list[str] = []
+    size = 0
+    for line in lines:
+        extra = len(line) + (1 if out else 0)
+        if size + extra > limit:
+            break
+        out.append(line)
+        size += extra
+    return "\n".join(out) if out else truncate(lines[0], limit) if lines else ""
+
+
+def reply_embed(reply: Reply, *, language: str | None = None) -> discord.Embed:
+    """The embed for a core `Reply`: title, escaped paragraphs, links, source."""
+    lang = language or reply.language
+    title = truncate(escape(reply.title), TITLE_MAX) if reply.title else None
+    url = reply.source.url if reply.source and reply.source.url.startswith(("http://", "https://")) else None
+    embed = discord.Embed(
+        title=title, url=url if title else None, colour=COLOURS.get(reply.decision, 0x757575)
+    )
+    source_url = reply.source.url if reply.source else None
+    extra_links = [link for link in reply.links if link.url != source_url]
+    if extra_links:
+        value = _fit_lines([f"• {_masked_link(lk.label, lk.url)}" for lk in extra_links], FIELD_VALUE_MAX)
+        embed.add_field(name=t("links", lang), value=value, inline=False)
+    if reply.source is not None:
+        value = truncate(_masked_link(reply.source.label, reply.source.url), FIELD_VALUE_MAX)
+        embed.add_field(name=t("source", lang), value=value, inline=False)
+    used = len(title or "") + sum(len(f.name or "") + len(f.value or "") for f in embed.fields)
+    room = min(DESCRIPTION_MAX, EMBED_TOTAL_MAX - used)
+    description = render_blocks(reply.blocks)
+    embed.description = truncate(description, room) if description else None
+    return embed
+
+
+def reply_text(reply: Reply, limit: int = CONTENT_MAX) -> str:
+    """The reply as one escaped message (DM reminders, fallbacks), at most `limit` characters."""
+    parts = []
+    if reply.title:
+        parts.append(f"**{escape(reply.title)}**")
+    parts.append(render_blocks(reply.blocks))
+    if reply.source is not None:
+        parts.append(f"{t('source', reply.language)}: {_masked_link(reply.source.label, reply.source.url)}")
+    return truncate("\n\n".join(p for p in parts if p), limit)
+
+
+def quote_question(text: str, limit: int = 300) -> str:
+    """A candidate's question shown back to them: escaped, mention-proof, short."""
+    return truncate(escape(" ".join(text.split())), limit)
+
+
+def embed_size(embed: discord.Embed) -> int:
+    """Characters Discord counts towards the 6,000 embed total."""
+    size = len(embed.title or "") + len(embed.description or "")
+    size += sum(len(f.name or "") + len(f.value or "") for f in embed.fields)
+    size += len(embed.footer.text or "") + len(embed.author.name or "")
+    return size
+
+
+def stats_embed(stats: dict, lang: str) -> discord.Embed:
+    """`storage.stats()` as an embed for moderators."""
+    embed = discord.Embed(title=t("stats_title", lang), colour=0x6A1B9A)
+    for key in ("answered", "clarified", "declined"):
+        embed.add_field(name=t(key, lang), value=str(stats.get(key, 0)), inline=True)
+    embed.add_field(
+        name=t("feedback", lang),
+        value=f"👍 {stats.get('helpful', 0)} · 👎 {stats.get('not_helpful', 0)}",
+        inline=True,
+    )
+    for key in ("top_questions", "top_unanswered"):
+        rows = [f"{n}× {escape(str(label or '?'))}" for label, n in stats.get(key) or []]
+        value = _fit_lines([truncate(r, 200) for r in rows], FIELD_VALUE_MAX) if rows else t("none", lang)
+        embed.add_field(name=t(key, lang), value=value, inline=False)
+    return embed
+
+
+def checklist_embed(checklist: Checklist) -> discord.Embed:
+    """A personalised checklist as one embed: status, then one field per item while room remains.
+
+    The complete list always travels as attachments (.ics and text), so trimming here loses nothing.
+    """
+    lang = checklist.language
+    colon = " : " if lang == "fr" else ": "
+    title = truncate(escape(msg("heading", lang, programme=checklist.programme_name)), TITLE_MAX)
+    if checklist.path is None:
+        status = msg("eligible_unknown", lang)
+    else:
+        word = {True: "eligible_yes", False: "eligible_no", None: "eligible_jury"}[checklist.eligible]
+        status = f"{msg(word, lang)} — {msg('path', lang)}{colon}{checklist.path}"
+    lines = [f"**{escape(status)}**"]
+    if checklist.reason:
+        lines.append(escape(checklist.reason))
+    if checklist.requires:
+        lines.append(f"{escape(msg('requires', lang))}{colon}{escape(checklist.requires)}")
+    for warning in checklist.warnings:
+        lines.append(f"⚠ {escape(warning)}")
+    if checklist.missing_profile_fields:
+        lines.append(f"\n**{escape(msg('missing', lang))}**")
+        lines += [f"• {escape(m.label)}{colon}{escape(m.changes)}" for m in checklist.missing_profile_fields]
+    if not checklist.items:
+        lines.append(escape(msg("empty", lang)))
+    embed = discord.Embed(
+        title=title, colour=COLOURS["answer"], description=truncate("\n".join(lines), DESCRIPTION_MAX // 2)
+    )
+    embed.set_footer(
+        text=truncate(msg("today_is", lang, today=format_date(checklist.today, lang)), FOOTER_MAX)
+    )
+    for n, item in enumerate(checklist.items, 1):
+        when = (
+            msg("no_date", lang)
+            if item.due is None
+            else f"{format_due(item.due, item.all_day, lang)} — {countdown(item.days_left, lang)}"
+        )
+        flag = " ⚠" if item.overdue or item.late or item.kind == "unmet" else ""
+        name = truncate(f"{n}. {escape(item.title)}{flag}", FIELD_NAME_MAX)
+        parts = [f"{escape(msg('due', lang))}{colon}{escape(when)}"]
+        if item.detail:
+            parts.append(escape(item.detail))
+        parts.append(f"*{escape(msg('why', lang))}{colon}{escape(item.why)}*")
+        if item.link and item.link.url:
+            parts.append(_masked_link(item.link.label, item.link.url))
+        value = truncate("\n".join(parts), FIELD_VALUE_MAX)
+        if (
+            len(embed.fields) >= FIELDS_MAX - 1
+            or embed_size(embed) + len(name) + len(value) > EMBED_TOTAL_MAX - 100
+        ):
+            rest = len(checklist.items) - n + 1
+            embed.add_field(name="…", value=f"+{rest} (📎 .ics / .txt)", inline=False)
+            break
+        embed.add_field(name=name, value=value, inline=False)
+    return embed
