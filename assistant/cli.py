@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument(
         "--jsonl", action="store_true", help="read questions from stdin, one per line; JSON lines out"
     )
+    ask.add_argument("--explain", action="store_true", help="also show how the matcher read the question")
 
     sub.add_parser("chat", help="interactive terminal chat").add_argument("--today", type=_date)
 
@@ -139,6 +140,8 @@ def _ask(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.explain:
+        print(_explain(assistant, args.question), file=sys.stderr)
     reply = assistant.ask(
         args.question, Conversation(bound_programme=args.programme), language=args.lang, today=args.today
     )
@@ -149,6 +152,21 @@ def _ask(args: argparse.Namespace) -> int:
 
         print(render_reply(reply, colour=sys.stdout.isatty()))
     return 0
+
+
+def _explain(assistant, question: str) -> str:  # type: ignore[no-untyped-def]
+    """Staff view of the matcher: terms read, unknown words, programmes, and the closest intents."""
+    analysis = assistant.matcher.analyze(question)
+    lines = [
+        f"terms: {analysis.terms}  unknown: {analysis.unknown}  names: {sorted(analysis.names)}",
+        f"language: {analysis.language or '?'}  programmes: {analysis.programmes}",
+    ]
+    for cand in assistant.matcher.rank(analysis)[:5]:
+        lines.append(
+            f"  {cand.intent.id:32} score {cand.score:.3f}  (cosine {cand.cosine:.2f}, "
+            f"coverage {cand.coverage:.2f}, fuzzy {cand.fuzzy:.2f})"
+        )
+    return "\n".join(lines)
 
 
 def _json_reply(text: str, reply) -> dict:  # type: ignore[no-untyped-def]

@@ -108,7 +108,9 @@ class Matcher:
         return aliases
 
     @staticmethod
-    def _scan(tokens: list[str], table: dict[tuple[str, ...], str], longest: int) -> list[tuple[int, int, str]]:
+    def _scan(
+        tokens: list[str], table: dict[tuple[str, ...], str], longest: int
+    ) -> list[tuple[int, int, str]]:
         """Non-overlapping (start, end, value) of the longest table n-grams found in `tokens`."""
         found = []
         i = 0
@@ -178,7 +180,9 @@ class Matcher:
         """Programme names are context, not meaning: they must not pull towards one intent."""
         return self._replace(tokens, self._aliases, self._alias_len, keep=False)
 
-    def _replace(self, tokens: list[str], table: dict[tuple[str, ...], str], longest: int, keep: bool) -> list[str]:
+    def _replace(
+        self, tokens: list[str], table: dict[tuple[str, ...], str], longest: int, keep: bool
+    ) -> list[str]:
         hits = self._scan(tokens, table, longest)
         if not hits:
             return tokens
@@ -263,7 +267,11 @@ class Matcher:
         q_norm = math.sqrt(sum(w * w for w in q_idf.values())) or 1.0
         q_total = sum(q_idf.values()) or 1.0
         covered: dict[int, float] = defaultdict(float)
-        tables = [self.postings[s] for s in scopes if s in self.postings] if scopes is not None else self.postings.values()
+        tables = (
+            [self.postings[s] for s in scopes if s in self.postings]
+            if scopes is not None
+            else self.postings.values()
+        )
         for table in tables:
             for t in q:
                 w = q_idf[t]

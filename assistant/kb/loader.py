@@ -15,10 +15,33 @@ from typing import Any
 from pydantic import ValidationError
 
 from assistant.kb.models import Event, Intent, Programme, ProgrammeFile, SharedFile
-from assistant.kb.templates import DOC_SETS, GENERAL_KINDS, KINDS, placeholders
+from assistant.kb.templates import DOC_SETS, GENERAL_KINDS, KINDS, malformed, placeholders
 from assistant.kb.yamlpos import Positions, YamlSyntaxError, load_with_positions
 
 MIN_EXAMPLES = 10
+SINGULAR = {
+    "events": "event",
+    "contacts": "contact",
+    "links": "link",
+    "documents": "document",
+    "policies": "policy",
+    "eligibility": "rule",
+    "messages": "message",
+}
+PROFILE_FIELDS = {
+    "programme",
+    "diploma_level",
+    "diploma_rncp",
+    "foreign_diploma",
+    "french_level",
+    "professional_experience_years",
+    "repeated_year",
+    "polytechnique_4a",
+    "training_mode",
+    "language",
+}
+"""Fields a condition may test: the candidate profile of assistant.checklist (kept here so the checker
+does not import the checklist package)."""
 SHARED_FILE = "general.yaml"
 REQUIRED_MESSAGES = (
     "clarify_programme",
@@ -163,8 +186,11 @@ def check(root: str | Path | None = None) -> tuple[KnowledgeBase | None, list[Pr
     positions: dict[str, Positions] = {}
     locs: dict[str, tuple[str, Positions, int]] = {}
     shared_seen = False
+    shared_ok = True
     for path in files:
         display = _display(path)
+        if path.name == SHARED_FILE:
+            shared_seen = True
         try:
             data, pos = load_with_positions(path, display)
         except YamlSyntaxError as exc:
@@ -196,8 +222,8 @@ def check(root: str | Path | None = None) -> tuple[KnowledgeBase | None, list[Pr
             )
             continue
         if path.name == SHARED_FILE:
-            shared_seen = True
             shared = _validate(SharedFile, data, pos, problems)
+            shared_ok = shared_ok and shared is not None
             if shared is not None:
                 kb.shared = shared
                 _register_intents(kb, shared.intents, "general", display, pos, problems, locs)
@@ -244,7 +270,7 @@ def check(root: str | Path | None = None) -> tuple[KnowledgeBase | None, list[Pr
             )
         )
     if not problems or kb.programmes:
-        problems.extend(_cross_checks(kb, positions, locs))
+        problems.extend(_cross_checks(kb, positions, locs, check_messages=shared_ok))
     problems.sort(key=lambda p: (p.file, p.line, p.column))
     return kb, problems
 
@@ -344,12 +370,15 @@ def _register_intents(
 
 
 def _cross_checks(
-    kb: KnowledgeBase, positions: dict[str, Positions], locs: dict[str, tuple[str, Positions, int]]
+    kb: KnowledgeBase,
+    positions: dict[str, Positions],
+    locs: dict[str, tuple[str, Positions, int]],
+    check_messages: bool = True,
 ) -> list[Problem]:
     out: list[Problem] = []
     for pdata in kb.programmes.values():
         out.extend(_programme_checks(pdata, positions[pdata.path]))
-    for key in REQUIRED_MESSAGES:
+    for key in REQUIRED_MESSAGES if check_messages else ():
         if key not in kb.shared.messages:
             pos = positions.get(next((f for f in positions if f.endswith(SHARED_FILE)), ""))
             line, col = pos.at(("messages",)) if pos else (1, 1)
@@ -375,7 +404,19 @@ def _cross_checks(
             for j, utt in enumerate(examples):
                 norm = normalize(utt)
                 other = seen_utterances.get(norm)
-                if other is not None and other != intent.id:
+                if other == intent.id:
+                    line, col = pos.at((*base, "examples", lang, j))
+                    out.append(
+                        Problem(
+                            file,
+                            line,
+                            col,
+                            intent.id,
+                            f"example “{utt}” is written twice in this intent",
+                            "remove the copy: repeated examples teach the matcher nothing",
+                        )
+                    )
+                elif other is not None:
                     line, col = pos.at((*base, "examples", lang, j))
                     out.append(
                         Problem(
@@ -404,6 +445,18 @@ def _cross_checks(
             )
         for lang in ("fr", "en"):
             template = intent.answer.get(lang)
+            for bad in malformed(template):
+                line, col = pos.at((*base, "answer", lang))
+                out.append(
+                    Problem(
+                        file,
+                        line,
+                        col,
+                        intent.id,
+                        f"`{bad}` in the {lang} answer is not a valid placeholder",
+                        "write placeholders as {kind:id} in lower case without spaces, e.g. {date:deadline}",
+                    )
+                )
             for kind, arg, offset in placeholders(template):
                 problem = _check_placeholder(kb, pdata, kind, arg)
                 if problem:
@@ -483,7 +536,7 @@ def _check_placeholder(
     }[collection]
     if arg not in table:
         return (
-            f"cites a missing {collection[:-1] if collection != 'eligibility' else 'rule'} `{arg}`",
+            f"cites a missing {SINGULAR[collection]} `{arg}`",
             f"define `{arg}` under {collection} in {pdata.path}, or fix the id",
         )
     return None
@@ -510,13 +563,42 @@ def _programme_checks(pdata: ProgrammeData, pos: Positions) -> list[Problem]:
                 )
             seen.add(item.id)
     ids = [c.id for c in f.programme.contacts] + [lk.id for lk in f.programme.links]
+    n_contacts = len(f.programme.contacts)
     for i, dup in enumerate(ids):
         if ids.count(dup) > 1 and ids.index(dup) != i:
+            where = ("contacts", i) if i < n_contacts else ("links", i - n_contacts)
             add(
-                ("programme",),
+                ("programme", *where, "id"),
                 dup,
                 f"id `{dup}` is used twice among contacts and links",
                 "rename one of them",
+            )
+    paths = {r.path for r in f.eligibility}
+    for section in ("events", "steps", "documents", "eligibility", "requirements"):
+        for i, item in enumerate(getattr(f, section)):
+            when = getattr(item, "when", None)
+            for name in sorted(when.fields() - PROFILE_FIELDS) if when is not None else ():
+                add(
+                    (section, i, "when"),
+                    item.id,
+                    f"condition tests `{name}`, which is not a profile field",
+                    f"use one of: {', '.join(sorted(PROFILE_FIELDS))}",
+                )
+            for name in getattr(item, "paths", None) or ():
+                if paths and name not in paths:
+                    add(
+                        (section, i, "paths"),
+                        item.id,
+                        f"path `{name}` is not given by any eligibility rule",
+                        f"use one of: {', '.join(sorted(paths))}",
+                    )
+    for i, name in enumerate(f.profile_questions):
+        if name not in PROFILE_FIELDS:
+            add(
+                ("profile_questions", i),
+                name,
+                f"`{name}` is not a profile field",
+                f"use one of: {', '.join(sorted(PROFILE_FIELDS))}",
             )
     if f.programme.source not in pdata.links:
         add(

@@ -50,3 +50,16 @@ DOC_SETS = {"required", "optional"}
 def placeholders(template: str) -> list[tuple[str, str | None, int]]:
     """(kind, argument, offset) of every placeholder in `template`."""
     return [(m.group(1), m.group(2), m.start()) for m in PLACEHOLDER.finditer(template)]
+
+
+_BRACES = re.compile(r"\{[^{}]*\}?|\}")
+
+
+def malformed(template: str) -> list[str]:
+    """Brace groups that look like placeholders but are not valid ones (`{Date:x}`, `{date: x}`, `{x`)."""
+    out = []
+    for m in _BRACES.finditer(template):
+        text = m.group(0)
+        if not PLACEHOLDER.fullmatch(text):
+            out.append(text)
+    return out

@@ -95,3 +95,7 @@ def _build(node: yaml.Node, loc: Loc, positions: Positions, name: str) -> Any:
         raise YamlSyntaxError(
             name, node.start_mark.line + 1, node.start_mark.column + 1, str(exc.problem)
         ) from None
+    except (ValueError, OverflowError) as exc:  # e.g. an impossible date such as 2026-02-30
+        raise YamlSyntaxError(
+            name, node.start_mark.line + 1, node.start_mark.column + 1, f"invalid value `{node.value}`: {exc}"
+        ) from None

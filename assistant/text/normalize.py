@@ -83,13 +83,37 @@ AMBIGUOUS_MONTHS = {"may", "sept", "mar"}
 """Month names that are also common words ("may I", "sept ans"): read as months only next to a number."""
 
 # Fast path for the accented letters of French and English; anything else goes through NFKD.
-_ACCENT_TABLE = str.maketrans({
-    **{ch: base for base, chars in {
-        "a": "àáâãäåā", "c": "çćč", "e": "èéêëēėę", "i": "ìíîïī", "n": "ñń", "o": "òóôõöø", "u": "ùúûüū",
-        "y": "ýÿ", "A": "ÀÁÂÃÄÅĀ", "C": "ÇĆČ", "E": "ÈÉÊËĒĖĘ", "I": "ÌÍÎÏĪ", "N": "ÑŃ", "O": "ÒÓÔÕÖØ",
-        "U": "ÙÚÛÜŪ", "Y": "ÝŸ"}.items() for ch in chars},
-    "œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss",
-})
+_ACCENT_TABLE = str.maketrans(
+    {
+        **{
+            ch: base
+            for base, chars in {
+                "a": "àáâãäåā",
+                "c": "çćč",
+                "e": "èéêëēėę",
+                "i": "ìíîïī",
+                "n": "ñń",
+                "o": "òóôõöø",
+                "u": "ùúûüū",
+                "y": "ýÿ",
+                "A": "ÀÁÂÃÄÅĀ",
+                "C": "ÇĆČ",
+                "E": "ÈÉÊËĒĖĘ",
+                "I": "ÌÍÎÏĪ",
+                "N": "ÑŃ",
+                "O": "ÒÓÔÕÖØ",
+                "U": "ÙÚÛÜŪ",
+                "Y": "ÝŸ",
+            }.items()
+            for ch in chars
+        },
+        "œ": "oe",
+        "Œ": "OE",
+        "æ": "ae",
+        "Æ": "AE",
+        "ß": "ss",
+    }
+)
 
 
 def strip_accents(text: str) -> str:

@@ -56,7 +56,14 @@ def same_file(problem: Problem, path: Path) -> bool:
 def problem_at(problems: list[Problem], path: Path, line: int, entry: str | None, *words: str) -> Problem:
     """The problem reported at `path:line` for `entry` (None: any) whose message mentions all `words`."""
     for p in problems:
-        if same_file(p, path) and p.line == line and entry in (None, p.entry) and all(w in p.message for w in words):
+        if (
+            same_file(p, path)
+            and p.line == line
+            and entry in (None, p.entry)
+            and all(w in p.message for w in words)
+        ):
             return p
     listing = "\n".join(str(p) for p in problems) or "(no problem reported)"
-    raise AssertionError(f"no problem at {path.name}:{line} for `{entry}` mentioning {words}; got:\n{listing}")
+    raise AssertionError(
+        f"no problem at {path.name}:{line} for `{entry}` mentioning {words}; got:\n{listing}"
+    )
