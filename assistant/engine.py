@@ -25,7 +25,9 @@ CLOSE_CEILING = 0.42
 SOCIAL = ("greeting", "thanks")
 DECLINE_MARGIN = 0.1
 """A decline-intent must beat the best answerable intent by this much to win."""
-TOPIC_RATIO = 0.6
+TOPIC_RATIO = 0.45
+SOCIAL_RATIO = 0.6
+"""A question after a greeting wins over the greeting when it scores at least this share of it."""
 """Another programme's same-topic intent this close to the best one: ask which programme."""
 
 
@@ -210,7 +212,7 @@ class Assistant:
         if best.intent.kind in SOCIAL:
             # "Bonjour, comment ... ?": the greeting is politeness, the question is the message
             rival = next((c for c in candidates[1:] if c.intent.kind == "faq"), None)
-            if rival is not None and rival.score >= DECLINE_BELOW:
+            if rival is not None and rival.score >= max(DECLINE_BELOW, SOCIAL_RATIO * best.score):
                 best = rival
         intent = best.intent
         if intent.kind == "decline":
@@ -221,18 +223,19 @@ class Assistant:
                 if other == intent.scope:
                     continue
                 for cand in self.matcher.rank(analysis, {other}):
-                    if cand.intent.topic == intent.topic and cand.score >= TOPIC_RATIO * best.score:
+                    if cand.intent.topic == intent.topic and cand.score >= max(
+                        DECLINE_BELOW, TOPIC_RATIO * best.score
+                    ):
                         rivals[other] = cand.intent
                         break
             if len(rivals) > 1:
                 return self.composer.clarify_programme(lang, best.score, rivals)
-        if len(candidates) > 1:
-            second = candidates[1]
-            if (
-                best.score < CLOSE_CEILING
-                and best.score - second.score < CLOSE_MARGIN
-                and second.intent.kind != "decline"
-                and second.intent.scope == intent.scope
-            ):
-                return self.composer.clarify_intent(lang, best.score, [intent, second.intent], prog)
+        second = next((c for c in candidates if c.intent.id != intent.id and c.intent.kind == "faq"), None)
+        if (
+            second is not None
+            and best.score < CLOSE_CEILING
+            and best.score - second.score < CLOSE_MARGIN
+            and second.intent.scope == intent.scope
+        ):
+            return self.composer.clarify_intent(lang, best.score, [intent, second.intent], prog)
         return self.composer.answer(intent, lang, now, min(best.score, 1.0), prog)

@@ -25,11 +25,11 @@ from assistant.text.normalize import tokenize
 
 _STEM_FR = snowballstemmer.stemmer("french")
 _STEM_EN = snowballstemmer.stemmer("english")
-_NAME = re.compile(r"(?<![.!?:]\s)(?<!^)(?<=\s)([A-Z][\w-]{2,})")
+_NAME = re.compile(r"(?<![.!?:]\s)(?<!^)(?<=[\s'’])([A-Z][\w-]{2,})")
 _FOLLOW_UP = re.compile(r"^(et|and|what about|how about|sinon|pareil|meme chose|same)\b")
 
 W_COSINE, W_COVERAGE, W_FUZZY = 0.65, 0.2, 0.15
-UNKNOWN_PENALTY = 0.6
+UNKNOWN_PENALTY = 0.8
 """How much words the knowledge base has never seen lower the score (out-of-scope questions)."""
 TOP_K = 6
 SHORTLIST = 40
@@ -264,8 +264,12 @@ class Matcher:
         if not q:
             return []
         q_idf = {t: self.idf.get(t, self.default_idf) for t in q}
-        q_norm = math.sqrt(sum(w * w for w in q_idf.values())) or 1.0
-        q_total = sum(q_idf.values()) or 1.0
+        unknown = set(analysis.unknown)
+        # similarity is measured on the words the knowledge base knows; unknown words count once, below
+        known = {t: w for t, w in q_idf.items() if t not in unknown}
+        q_norm = math.sqrt(sum(w * w for w in known.values())) or 1.0
+        q_total = sum(known.values()) or 1.0
+        all_total = sum(q_idf.values()) or 1.0
         covered: dict[int, float] = defaultdict(float)
         tables = (
             [self.postings[s] for s in scopes if s in self.postings]
@@ -292,14 +296,13 @@ class Matcher:
                 prelim.append((W_COSINE * best + W_COVERAGE * cov, i, best, cov))
         prelim.sort(reverse=True)
         query_text = " ".join(sorted(set(q)))
-        unknown = set(analysis.unknown)
         # a message that names one of our programmes is anchored in scope: an unknown name in it is a
         # detail (a diploma, a town), not another school
         name_factor = 1.0 if analysis.programmes else 2.0
         unknown_weight = sum(
             q_idf[t] * (name_factor if t in analysis.names else 1.0) for t in q if t in unknown
         )
-        damp = max(0.0, 1.0 - UNKNOWN_PENALTY * unknown_weight / q_total)
+        damp = max(0.0, 1.0 - UNKNOWN_PENALTY * unknown_weight / all_total)
         out = []
         for base, i, cos, cov in prelim[:TOP_K]:
             utts = [u for u in self.intent_utts[i] if u != exclude]

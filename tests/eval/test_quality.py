@@ -1,0 +1,36 @@
+"""Answer quality on question sets: the public dev set (when shared/ is beside the repo) and our own
+held-out set written from the source pages only. Regression guards, not targets to tune against."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.engine import Assistant
+from assistant.evaluation import evaluate, load_cases
+
+ROOT = Path(__file__).resolve().parents[2]
+DEV = ROOT.parent / "shared" / "eval" / "dev.yaml"
+HELDOUT = Path(__file__).with_name("heldout.yaml")
+
+
+@pytest.fixture(scope="module")
+def assistant() -> Assistant:
+    return Assistant.load()
+
+
+def test_heldout_set(assistant: Assistant) -> None:
+    figures = evaluate(assistant, load_cases(HELDOUT)).figures()
+    assert figures["pass"] >= 0.90
+    assert figures["in_scope_wrongly_declined"] <= 0.03
+    assert figures["language_right"] >= 0.98
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="shared/eval/dev.yaml is not beside the repository")
+def test_public_dev_set(assistant: Assistant) -> None:
+    figures = evaluate(assistant, load_cases(DEV)).figures()
+    assert figures["pass"] >= 0.95
+    assert figures["oos_declined"] >= 0.90
+    assert figures["in_scope_wrongly_declined"] <= 0.03
+    assert figures["language_right"] >= 0.98
