@@ -15,9 +15,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from adapters.discord.render import escape, truncate
-from assistant.checklist.build import due_of, is_all_day
-from assistant.checklist.fmt import format_due
-from assistant.kb.models import Event
+from assistant.checklist import reminder_text
 
 if TYPE_CHECKING:
     from adapters.discord.bot import AssistantBot
@@ -77,29 +75,8 @@ class ReminderScheduler:
         self.bot.storage.remove_reminder(reminder.id)
 
     def text(self, reminder: Reminder) -> str:
-        """The DM: which date is coming, for which programme, when (facts from the knowledge base)."""
-        lang = reminder.language
-        kb = self.bot.assistant.kb
-        pdata = kb.programmes.get(reminder.programme)
-        event = pdata.events.get(reminder.event_id) if pdata else None
-        title = event.title.get(lang) if event else reminder.event_id
-        name = pdata.programme.short_name if pdata else reminder.programme
-        when = _event_date(event, lang)
-        if lang == "fr":
-            line = (
-                f"⏰ Rappel — {escape(name)} : {escape(title)}" + (f" — {escape(when)}" if when else "") + "."
-            )
-        else:
-            line = (
-                f"⏰ Reminder — {escape(name)}: {escape(title)}"
-                + (f" — {escape(when)}" if when else "")
-                + "."
-            )
-        return truncate(line, 2000)
-
-
-def _event_date(event: Event | None, lang: str) -> str | None:
-    """The moment that matters (end of a deadline, start of anything else), as candidates read dates."""
-    if event is None:
-        return None
-    return format_due(due_of(event), is_all_day(event), lang)
+        """The DM, worded by the core (the same text Telegram sends), escaped for Discord markdown."""
+        wording = reminder_text(
+            self.bot.assistant.kb, reminder.programme, reminder.event_id, reminder.language, self.bot.now()
+        )
+        return truncate(escape(wording or reminder.event_id), 2000)

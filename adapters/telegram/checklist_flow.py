@@ -20,13 +20,13 @@ from telegram.ext import ContextTypes
 from adapters.telegram.render import KeyButton, keyboard, render_text
 from adapters.telegram.state import BotState
 from adapters.telegram.texts import t
-from assistant import timefmt
 from assistant.checklist import (
     Profile,
     ProfileError,
     Questionnaire,
     QuestionnaireStep,
     parse_profile,
+    reminder_text,
     reminder_times,
     to_ics,
 )
@@ -271,17 +271,15 @@ class ChecklistFlow:
             return None
 
     async def deliver_reminder(self, bot: Bot, reminder: Reminder) -> None:
-        """Word and send one reminder, with the event's date and countdown as the core formats them."""
+        """Send one reminder, worded by the core (the same text Discord sends), escaped for HTML."""
         kb = self.state.assistant.kb
-        pdata = kb.programmes.get(reminder.programme)
-        event = pdata.events.get(reminder.event_id) if pdata is not None else None
-        if event is None:  # the knowledge base changed since: nothing reliable to say
+        wording = reminder_text(
+            kb, reminder.programme, reminder.event_id, reminder.language, self.state.now()
+        )
+        if wording is None:  # the knowledge base changed since: nothing reliable to say
             log.info(
                 "reminder %d dropped: event %s/%s is gone", reminder.id, reminder.programme, reminder.event_id
             )
             return
-        lang = reminder.language
-        title = f"{event.title.get(lang)} — {pdata.programme.short_name}"  # type: ignore[union-attr]
-        when = timefmt.describe(event, lang, self.state.now(), kb.message)
-        text = t(lang, "reminder", title=title, when=when[:1].upper() + when[1:])
+        text = html.escape(wording)
         await self.state.send_text(bot, int(reminder.chat), text)

@@ -66,7 +66,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "remind_profile_hint": "Astuce : faites d'abord /checklist et enregistrez votre profil pour des "
         "rappels adaptés à votre situation.",
         "remind_off": "Rappels désactivés ({count} supprimé(s)).",
-        "reminder": "⏰ Rappel : {title}\n\n{when}",
         "forget_done": "C'est fait : j'ai effacé vos préférences, votre profil et vos rappels.",
     },
     "en": {
@@ -103,7 +102,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "remind_profile_hint": "Tip: run /checklist first and save your profile so reminders match your "
         "situation.",
         "remind_off": "Reminders off ({count} removed).",
-        "reminder": "⏰ Reminder: {title}\n\n{when}",
         "forget_done": "Done: I erased your preferences, your profile and your reminders.",
     },
 }

@@ -11,7 +11,7 @@ from assistant.checklist.model import Checklist, ChecklistItem, MissingField
 from assistant.checklist.profile import Profile, ProfileError, load_profile, parse_profile
 from assistant.checklist.questionnaire import Questionnaire
 from assistant.checklist.questionnaire import Step as QuestionnaireStep
-from assistant.checklist.reminders import ReminderTime, reminder_times
+from assistant.checklist.reminders import ReminderTime, reminder_text, reminder_times
 from assistant.checklist.render import render_markdown, render_text
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "build_checklist",
     "load_profile",
     "parse_profile",
+    "reminder_text",
     "reminder_times",
     "render_markdown",
     "render_text",

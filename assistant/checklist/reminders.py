@@ -60,3 +60,21 @@ def reminder_times(
             if fire_at > now:
                 out.append(ReminderTime(pdata.id, event.id, event.title, event_at, fire_at, days))
     return sorted(out, key=lambda r: (r.fire_at, r.event_id))
+
+
+def reminder_text(kb: KnowledgeBase, programme: str, event_id: str, lang: str, now: datetime) -> str | None:
+    """The reminder every platform sends (plain, unescaped), worded from the knowledge base's messages;
+    None when the event is no longer in the knowledge base (nothing reliable to say)."""
+    from assistant import timefmt  # local: keeps reminder_times importable without the formatter
+
+    pdata = kb.programmes.get(programme)
+    event = pdata.events.get(event_id) if pdata is not None else None
+    if pdata is None or event is None:
+        return None
+    when = timefmt.describe(event, lang, now, kb.message)
+    return (
+        kb.message("reminder", lang)
+        .replace("{programme}", pdata.programme.short_name)
+        .replace("{event}", event.title.get(lang))
+        .replace("{when}", when)
+    )

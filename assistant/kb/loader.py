@@ -54,7 +54,18 @@ REQUIRED_MESSAGES = (
     "in_days",
     "tomorrow",
     "sources",
+    "decline_contact",
+    "past_range",
+    "ongoing",
+    "today_past",
+    "no_dates",
+    "no_contact",
+    "deadlines_title",
+    "no_upcoming",
+    "empty",
+    "reminder",
 )
+"""Every fixed text the composer and the bots use: a knowledge base without one is incomplete."""
 
 
 @dataclass(frozen=True)

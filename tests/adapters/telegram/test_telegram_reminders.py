@@ -59,7 +59,7 @@ async def test_reminders_survive_a_restart(fake: FakeBotAPI, assistant: Any, sto
     async with running_bot(fake, assistant, storage, settings=Settings(clock=clock)) as app:
         assert len(app.bot_data["state"].reminders.pending()) == 1  # rescheduled from storage at start-up
         [reminder] = await fake.wait_sent(1, chat_id=702, timeout=5)
-    assert reminder.plain.startswith("⏰ Reminder:")
+    assert reminder.plain.startswith("⏰ Reminder")
     assert "Friday 23 January 2026" in reminder.plain
     assert storage.reminders(user) == []
 
