@@ -96,7 +96,7 @@ class Composer:
 
     def _doc_line(self, doc, lang: str) -> str:  # type: ignore[no-untyped-def]
         text = doc.title.get(lang)
-        if doc.condition is not None and doc.when is None:
+        if doc.condition is not None:
             text += f" ({doc.condition.get(lang).rstrip('.')})"
         return text
 

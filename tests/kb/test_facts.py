@@ -301,7 +301,9 @@ def test_iim_documents_required_and_optional(iim: ProgrammeData) -> None:
 def test_iim_document_contents(iim: ProgrammeData) -> None:
     d = iim.documents
     assert has(d["motivation_letter"].title, "lettre de motivation", lang="fr")
-    assert has(d["identity"].title, "carte d'identite", "passeport", "etudiants etrangers", lang="fr")
+    identity = d["identity"]
+    assert identity.condition is not None
+    assert has(f"{identity.title.fr} ({identity.condition.fr})", "carte d'identite", "passeport", "etudiants etrangers")
     assert has(d["diplomas"].title, "photocopie", "diplomes", lang="fr")
     assert has(
         d["reference_letters"].title,
@@ -325,7 +327,8 @@ def test_iim_document_contents(iim: ProgrammeData) -> None:
 def test_iim_transcripts_two_years_or_three_if_repeated(iim: ProgrammeData) -> None:
     two, three = iim.documents["transcripts_two_years"], iim.documents["transcripts_three_years"]
     assert has(two.title, "deux dernieres annees", lang="fr")
-    assert has(three.title, "trois dernieres annees", "redoublement", lang="fr")
+    assert three.condition is not None
+    assert has(f"{three.title.fr} ({three.condition.fr})", "trois dernieres annees", "redoublement")
     assert two.when is not None and (two.when.field, two.when.eq) == ("repeated_year", False)
     assert three.when is not None and (three.when.field, three.when.eq) == ("repeated_year", True)
 
