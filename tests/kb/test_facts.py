@@ -303,7 +303,12 @@ def test_iim_document_contents(iim: ProgrammeData) -> None:
     assert has(d["motivation_letter"].title, "lettre de motivation", lang="fr")
     identity = d["identity"]
     assert identity.condition is not None
-    assert has(f"{identity.title.fr} ({identity.condition.fr})", "carte d'identite", "passeport", "etudiants etrangers")
+    assert has(
+        f"{identity.title.fr} ({identity.condition.fr})",
+        "carte d'identite",
+        "passeport",
+        "etudiants etrangers",
+    )
     assert has(d["diplomas"].title, "photocopie", "diplomes", lang="fr")
     assert has(
         d["reference_letters"].title,
