@@ -196,6 +196,12 @@ class Composer:
                 lk = p.links[lid]
                 if lk.url:
                     links.append(Link(label=lk.title.get(lang), url=lk.url))
+        elif intent.kind in ("help", "human"):
+            # a general answer about the programmes points to each programme's official page
+            for d in self._programmes(programme_filter):
+                source = self.source_link(d, None, lang)
+                if source is not None and source.url:
+                    links.append(source)
         decision = "decline" if intent.kind == "decline" else "answer"
         if decision == "decline":
             return self.decline(

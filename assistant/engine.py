@@ -7,7 +7,7 @@ programme and topic between turns. No platform I/O happens here.
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from assistant import timefmt
@@ -64,9 +64,10 @@ class Assistant:
         programme: str | None = None,
         language: str | None = None,
         today: date | None = None,
+        now: datetime | None = None,
     ) -> Reply:
         conv = conversation if conversation is not None else Conversation()
-        now = timefmt.now_for(today or conv.today)
+        now = now or timefmt.now_for(today or conv.today)
         analysis = self.matcher.analyze(text or "")
         lang = language or analysis.language or conv.language or "fr"
         if lang not in ("fr", "en"):
@@ -105,12 +106,13 @@ class Assistant:
         conversation: Conversation,
         *,
         today: date | None = None,
+        now: datetime | None = None,
         language: str | None = None,
     ) -> Reply:
         """A button came back: `intent:<id>`, `programme:<id>` or `lang:<fr|en>`."""
         conv = conversation
         lang = language or conv.language or "fr"
-        now = timefmt.now_for(today or conv.today)
+        now = now or timefmt.now_for(today or conv.today)
         kind, _, value = action.partition(":")
         if kind == "intent" and value in self.kb.intents:
             intent = self.kb.intents[value]
@@ -123,7 +125,7 @@ class Assistant:
             conv.programme = value
             if conv.last_text:
                 pending, conv.last_text = conv.last_text, None
-                return self.ask(pending, conv, programme=value, language=lang, today=today)
+                return self.ask(pending, conv, programme=value, language=lang, today=today, now=now)
             p = self.kb.programmes[value]
             return Reply(
                 decision="answer",
@@ -150,11 +152,12 @@ class Assistant:
         conversation: Conversation | None = None,
         *,
         today: date | None = None,
+        now: datetime | None = None,
         language: str | None = None,
     ) -> Reply:
         conv = conversation or Conversation()
         lang = language or conv.language or "fr"
-        now = timefmt.now_for(today or conv.today)
+        now = now or timefmt.now_for(today or conv.today)
         active = conv.active_programme()
         programmes = (
             [self.kb.programmes[active]]

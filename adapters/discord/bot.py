@@ -11,6 +11,7 @@ import asyncio
 import logging
 import os
 import re
+import sys
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -274,7 +275,7 @@ class AssistantBot(commands.Bot):
         limits = [(f"user:{message.author.id}", self.settings.user_cooldown(guild_id))]
         if guild_id is not None:
             limits.append((f"channel:{message.channel.id}", self.settings.channel_cooldown(guild_id)))
-        if self.cooldowns.retry_after(*limits) > 0:
+        if self.cooldowns.wait(*limits) > 0:
             log.debug("cooldown: ignoring a message in channel %s", message.channel.id)
             return
         try:
@@ -289,6 +290,8 @@ class AssistantBot(commands.Bot):
             if not sure:
                 return
             self.storage.record(guild_scope(guild_id), reply.decision, reply.intent, text)
+        # only a message the bot answers starts the cooldowns: ignored chatter must not silence it
+        self.cooldowns.charge(*limits)
         await self.send_answer(message, reply)
 
     async def send_answer(self, message: discord.Message, reply: Reply) -> None:
@@ -390,17 +393,25 @@ def run(
     come from the environment (`DiscordConfig.from_env`, see docs/discord.md) unless `config` is given.
     """
     from assistant.engine import Assistant
+    from assistant.kb.loader import KnowledgeError
     from assistant.storage import SQLiteStorage
 
     token = (token or os.environ.get("DISCORD_BOT_TOKEN", "")).strip()
     if not token:
         print(
-            "DISCORD_BOT_TOKEN is not set: create a bot in the Discord developer portal (see docs/discord.md)."
+            "DISCORD_BOT_TOKEN is not set: create a bot in the Discord developer portal (see docs/discord.md).",
+            file=sys.stderr,
         )
         return 2
     config = config or DiscordConfig.from_env()
     discord.utils.setup_logging(level=logging.INFO)
-    assistant = Assistant.load(kb_path)
+    try:
+        assistant = Assistant.load(kb_path)
+    except KnowledgeError as exc:
+        print("the knowledge base has errors (run `candidate-assistant kb check`):", file=sys.stderr)
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
     storage = SQLiteStorage(db_path)
     try:
         asyncio.run(serve(assistant, storage, token, config))

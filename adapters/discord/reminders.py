@@ -64,8 +64,12 @@ class ReminderScheduler:
             await asyncio.sleep(delay)
             await self.bot.wait_until_ready()
             user_id = int(reminder.user.removeprefix(PLATFORM_PREFIX))
-            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
-            await user.send(self.text(reminder), allowed_mentions=discord.AllowedMentions.none())
+            content = self.text(reminder)
+            if content is None:  # the knowledge base changed since: nothing reliable to say
+                log.info("reminder %s dropped: event %s is gone", reminder.id, reminder.event_id)
+            else:
+                user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+                await user.send(content, allowed_mentions=discord.AllowedMentions.none())
         except asyncio.CancelledError:
             raise
         except (discord.HTTPException, ValueError):
@@ -74,9 +78,9 @@ class ReminderScheduler:
             self.tasks.pop(reminder.id, None)
         self.bot.storage.remove_reminder(reminder.id)
 
-    def text(self, reminder: Reminder) -> str:
+    def text(self, reminder: Reminder) -> str | None:
         """The DM, worded by the core (the same text Telegram sends), escaped for Discord markdown."""
         wording = reminder_text(
             self.bot.assistant.kb, reminder.programme, reminder.event_id, reminder.language, self.bot.now()
         )
-        return truncate(escape(wording or reminder.event_id), 2000)
+        return truncate(escape(wording), 2000) if wording is not None else None

@@ -271,7 +271,7 @@ class ChecklistFlow:
             return None
 
     async def deliver_reminder(self, bot: Bot, reminder: Reminder) -> None:
-        """Send one reminder, worded by the core (the same text Discord sends), escaped for HTML."""
+        """Send one reminder, worded by the core (the same text Discord sends)."""
         kb = self.state.assistant.kb
         wording = reminder_text(
             kb, reminder.programme, reminder.event_id, reminder.language, self.state.now()
@@ -281,5 +281,4 @@ class ChecklistFlow:
                 "reminder %d dropped: event %s/%s is gone", reminder.id, reminder.programme, reminder.event_id
             )
             return
-        text = html.escape(wording)
-        await self.state.send_text(bot, int(reminder.chat), text)
+        await self.state.send_text(bot, int(reminder.chat), wording)  # send_text escapes for HTML

@@ -114,7 +114,7 @@ class Handlers:
             return
         conv = self.state.conversation(chat, user)
         reply = self.state.assistant.ask(
-            text, conv, language=self._forced_language(update), today=self.state.today()
+            text, conv, language=self._forced_language(update), now=self.state.now()
         )
         # Statistics for staff: a commit per question, kept off the event loop so other chats don't wait.
         await asyncio.to_thread(
@@ -183,7 +183,7 @@ class Handlers:
             return
         conv = self.state.conversation(chat, update.effective_user)
         reply = self.state.assistant.deadlines(
-            conv, today=self.state.today(), language=self.state.language(update)
+            conv, now=self.state.now(), language=self.state.language(update)
         )
         await self.send_reply(update, context, reply)
 
@@ -228,7 +228,7 @@ class Handlers:
         chat, user = update.effective_chat, update.effective_user
         assert chat is not None
         conv = self.state.conversation(chat, user)
-        reply = self.state.assistant.press(action, conv, today=self.state.today())
+        reply = self.state.assistant.press(action, conv, now=self.state.now())
         lang = conv.language
         if chat.type == ChatType.PRIVATE and user is not None and lang in ("fr", "en"):
             self.state.storage.set_prefs(self.state.user_key(user), language=lang)
@@ -241,7 +241,7 @@ class Handlers:
         chat, user = update.effective_chat, update.effective_user
         assert chat is not None
         conv = self.state.conversation(chat, user)
-        reply = self.state.assistant.press(action, conv, today=self.state.today())
+        reply = self.state.assistant.press(action, conv, now=self.state.now())
         if action.startswith("programme:") and chat.type == ChatType.PRIVATE and user is not None:
             # Remember the choice for the next session (the core has set it on the conversation).
             self.state.storage.set_prefs(self.state.user_key(user), programme=conv.programme)

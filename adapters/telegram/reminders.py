@@ -65,7 +65,9 @@ class ReminderScheduler:
 
     def restore(self) -> int:
         """Schedule every stored reminder; returns how many timers were started."""
-        return sum(self.schedule(r) is not None for r in self.storage.reminders())
+        # the storage may be shared with the Discord bot: only this platform's reminders are ours
+        mine = (r for r in self.storage.reminders() if r.user.startswith("telegram:"))
+        return sum(self.schedule(r) is not None for r in mine)
 
     def pending(self, user: str | None = None) -> list[Job]:
         if self.job_queue is None:

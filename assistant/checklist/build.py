@@ -289,8 +289,8 @@ def build_checklist(
     far = datetime.max.replace(tzinfo=PARIS_WINTER)
     ordered = sorted(b.items, key=lambda ri: (ri[0] >= 0, ri[1].due is None, ri[1].due or far, ri[0]))
     rule = decision.rule
-    end_of_today = datetime(today.year, today.month, today.day, tzinfo=PARIS_WINTER) + timedelta(days=1)
-    if pdata.session_over(end_of_today):
+    start_of_today = datetime(today.year, today.month, today.day, tzinfo=PARIS_WINTER)
+    if pdata.session_over(start_of_today):  # an event later today still counts as upcoming
         b.warnings.insert(0, msg("session_over", lang))
     source = pdata.links.get(pdata.programme.source)
     return Checklist(

@@ -232,3 +232,19 @@ def test_config_from_environment() -> None:
     assert config.moderator_roles == ("Staff", "42") and config.sync_guild_ids == (1, 2)
     assert config.message_content is False and config.gateway_url is None
     assert timedelta(0) < timedelta(seconds=config.user_cooldown)
+
+
+def test_ignored_chatter_does_not_start_a_cooldown() -> None:
+    """Checking is free; only an answer charges the cooldowns, so chatter never silences the bot."""
+    from adapters.discord.cooldowns import Cooldowns
+
+    now = [0.0]
+    cooldowns = Cooldowns(clock=lambda: now[0])
+    limits = (("user:1", 10.0), ("channel:2", 3.0))
+    assert cooldowns.wait(*limits) == 0.0  # chatter: checked, not answered
+    now[0] = 5.0
+    assert cooldowns.wait(*limits) == 0.0  # a real question 5 s later still goes through
+    cooldowns.charge(*limits)
+    assert cooldowns.wait(*limits) == 10.0
+    now[0] = 15.1
+    assert cooldowns.wait(*limits) == 0.0
