@@ -18,7 +18,7 @@ def _date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date: {value!r} (expected YYYY-MM-DD)") from None
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(checklist_options: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="candidate-assistant", description="Admissions assistant for candidates (FR/EN)."
     )
@@ -52,11 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     kb_sub.add_parser("doctor", help="which intents the matcher confuses (leave-one-out)")
 
     cl = sub.add_parser("checklist", help="personalised checklist from a profile file")
-    try:
+    if checklist_options:  # its options pull in the checklist package: only when it is the command
         from assistant.checklist.cli import add_arguments
-    except ImportError:  # pragma: no cover - the checklist package is part of the core
-        cl.add_argument("--profile", required=True)
-    else:
+
         add_arguments(cl)
 
     tg = sub.add_parser("telegram", help="run the Telegram bot (token in TELEGRAM_BOT_TOKEN)")
@@ -72,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    words = sys.argv[1:] if argv is None else argv
+    parser = build_parser(checklist_options="checklist" in words)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()

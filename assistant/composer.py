@@ -135,16 +135,13 @@ class Composer:
         return "\n" + "\n".join(lines)
 
     def steps(self, p: ProgrammeData, lang: str, now: datetime) -> str:
-        seen: set[str] = set()
+        """The general procedure: unconditional steps of every path, or of the file's `general_path`."""
         lines = []
         for step in sorted(p.file.steps, key=lambda s: s.order):
-            if step.paths is not None and "direct" not in step.paths and step.when is None:
-                continue  # a special path's step; its own answer covers it
             if step.when is not None:
                 continue  # conditional steps belong to personalised checklists
-            if step.id in seen:
-                continue
-            seen.add(step.id)
+            if step.paths is not None and p.file.general_path not in step.paths:
+                continue  # a special path's step (e.g. a dedicated file): its own answer covers it
             line = f"{len(lines) + 1}. {step.title.get(lang)}"
             if step.event:
                 ev = p.events[step.event]
@@ -247,6 +244,15 @@ class Composer:
             confidence=round(confidence, 3),
             blocks=blocks,
             source=self.source_link(p, None, lang),
+            suggestions=self._help_buttons(lang),
+        )
+
+    def empty(self, lang: str) -> Reply:
+        """Nothing to read in the message (blank, emoji only, an unknown button): invite a question."""
+        return Reply(
+            decision="clarify",
+            language=lang,
+            blocks=[self.msg("empty", lang)],
             suggestions=self._help_buttons(lang),
         )
 

@@ -17,7 +17,7 @@ from assistant.kb.loader import KnowledgeBase, KnowledgeError, Problem, load
 from assistant.matcher import Analysis, Candidate, Matcher
 from assistant.reply import Button, Reply
 
-DECLINE_BELOW = 0.30
+DECLINE_BELOW = 0.32
 """Below this score nothing in the knowledge base is close enough: say so rather than guess."""
 CLOSE_MARGIN = 0.015
 CLOSE_CEILING = 0.42
@@ -73,12 +73,7 @@ class Assistant:
         if lang not in ("fr", "en"):
             lang = "fr"
         if not analysis.tokens:
-            return Reply(
-                decision="clarify",
-                language=lang,
-                blocks=[self.composer.msg("empty", lang)],
-                suggestions=self.composer._help_buttons(lang),
-            )
+            return self.composer.empty(lang)
         if programme is not None and programme not in self.kb.programmes:
             programme = None
         mentioned = analysis.programmes
@@ -140,12 +135,7 @@ class Assistant:
             help_intent = next((i for i in self.kb.intents.values() if i.kind == "help"), None)
             if help_intent is not None:
                 return self.composer.answer(help_intent, value, now, 1.0, conv.active_programme())
-        return Reply(
-            decision="clarify",
-            language=lang,
-            blocks=[self.composer.msg("empty", lang)],
-            suggestions=self.composer._help_buttons(lang),
-        )
+        return self.composer.empty(lang)
 
     def deadlines(
         self,

@@ -28,8 +28,8 @@ _STEM_EN = snowballstemmer.stemmer("english")
 _NAME = re.compile(r"(?<![.!?:]\s)(?<!^)(?<=[\s'’])([A-Z][\w-]{2,})")
 _FOLLOW_UP = re.compile(r"^(et|and|what about|how about|sinon|pareil|meme chose|same)\b")
 
-W_COSINE, W_COVERAGE, W_FUZZY = 0.65, 0.2, 0.15
-UNKNOWN_PENALTY = 0.8
+W_COSINE, W_COVERAGE, W_FUZZY, W_KEYWORD = 0.65, 0.2, 0.15, 0.1
+UNKNOWN_PENALTY = 1.0
 """How much words the knowledge base has never seen lower the score (out-of-scope questions)."""
 TOP_K = 6
 SHORTLIST = 40
@@ -131,6 +131,7 @@ class Matcher:
         self.utt_text: list[str] = []
         self.utt_intent: list[int] = []
         intent_terms: list[set[str]] = []
+        self.keyword_terms: list[frozenset[str]] = []
         for idx, intent in enumerate(self.intents):
             bag: set[str] = set()
             utterances = list(intent.examples.fr) + list(intent.examples.en)
@@ -148,6 +149,7 @@ class Matcher:
                 kw_terms |= set(self.content_terms(tokenize(kw, self.shorthand)))
             bag |= kw_terms
             intent_terms.append(bag)
+            self.keyword_terms.append(frozenset(kw_terms))
         self.intent_terms = intent_terms
         n = max(len(self.intents), 1)
         df: dict[str, int] = defaultdict(int)
@@ -293,7 +295,9 @@ class Matcher:
                     best = max(best, dot / (q_norm * self.utt_norm[u]))
             if best > 0:
                 cov = weight / q_total
-                prelim.append((W_COSINE * best + W_COVERAGE * cov, i, best, cov))
+                # keywords are the words staff chose as the intent's own: hitting them is strong evidence
+                kw = sum(q_idf[t] for t in known if t in self.keyword_terms[i]) / q_total
+                prelim.append((W_COSINE * best + W_COVERAGE * cov + W_KEYWORD * kw, i, best, cov))
         prelim.sort(reverse=True)
         query_text = " ".join(sorted(set(q)))
         # a message that names one of our programmes is anchored in scope: an unknown name in it is a

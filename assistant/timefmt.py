@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
-from assistant.kb.loader import PARIS_WINTER, event_end, event_start
+from assistant.kb.loader import PARIS, event_end, event_start
 from assistant.kb.models import Event
 
 DAYS = {
@@ -54,7 +54,7 @@ def now_for(today: date | None) -> datetime:
     """The moment the assistant takes as "now": the start of `today` in Paris, or the real clock."""
     if today is None:
         return datetime.now(UTC)
-    return datetime.combine(today, time(0, 0), tzinfo=PARIS_WINTER)
+    return datetime.combine(today, time(0, 0), tzinfo=PARIS)
 
 
 def _offset_label(moment: datetime, lang: str) -> str:

@@ -15,7 +15,7 @@ from assistant.checklist.fmt import format_date, format_due
 from assistant.checklist.model import Checklist, ChecklistItem, ItemKind, ItemLink, MissingField
 from assistant.checklist.profile import PROFILE_FIELDS, Profile
 from assistant.checklist.texts import field_label, msg, value_text
-from assistant.kb.loader import PARIS_WINTER, KnowledgeBase, ProgrammeData, event_end, event_start
+from assistant.kb.loader import PARIS, KnowledgeBase, ProgrammeData, event_end, event_start
 from assistant.kb.models import Condition, Event, I18n
 
 DUE_AT_END = ("deadline", "window")
@@ -286,10 +286,10 @@ def build_checklist(
     b.documents()
     b.requirements()
     b.steps()
-    far = datetime.max.replace(tzinfo=PARIS_WINTER)
+    far = datetime.max.replace(tzinfo=PARIS)
     ordered = sorted(b.items, key=lambda ri: (ri[0] >= 0, ri[1].due is None, ri[1].due or far, ri[0]))
     rule = decision.rule
-    start_of_today = datetime(today.year, today.month, today.day, tzinfo=PARIS_WINTER)
+    start_of_today = datetime(today.year, today.month, today.day, tzinfo=PARIS)
     if pdata.session_over(start_of_today):  # an event later today still counts as upcoming
         b.warnings.insert(0, msg("session_over", lang))
     source = pdata.links.get(pdata.programme.source)

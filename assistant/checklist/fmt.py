@@ -1,7 +1,6 @@
 """FR/EN dates and countdowns for checklists, worded like the rest of the assistant.
 
-Uses the core's `assistant.timefmt` so a date reads the same in an answer and in a checklist; the
-small local fallback only keeps the package usable on its own.
+Uses the core's `assistant.timefmt` so a date reads the same in an answer and in a checklist.
 """
 
 from __future__ import annotations
@@ -9,28 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from assistant.checklist.texts import msg
-
-try:
-    from assistant.timefmt import format_day, format_point
-except ImportError:  # pragma: no cover - the core ships timefmt; fallback for a stripped-down install
-    _MONTHS = {
-        "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-        "en": "January February March April May June July August September October November December",
-    }
-    _DAYS = {
-        "fr": "lundi mardi mercredi jeudi vendredi samedi dimanche",
-        "en": "Monday Tuesday Wednesday Thursday Friday Saturday Sunday",
-    }
-
-    def format_day(value: date, lang: str, weekday: bool = True, year: bool = True) -> str:
-        name = _DAYS[lang].split()[value.weekday()] + " " if weekday else ""
-        text = f"{name}{value.day} {_MONTHS[lang].split()[value.month - 1]}"
-        return f"{text} {value.year}" if year else text
-
-    def format_point(value: date | datetime, lang: str) -> str:
-        if isinstance(value, datetime):
-            return f"{format_day(value.date(), lang)} {value:%H:%M} (UTC{value:%z})"
-        return format_day(value, lang)
+from assistant.timefmt import format_day, format_point
 
 
 def _lang(lang: str) -> str:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from icalendar import Alarm, Calendar, Event
-
 from assistant.checklist.model import Checklist, ChecklistItem
 from assistant.checklist.texts import msg
 
@@ -28,6 +26,8 @@ def _span(item: ChecklistItem) -> tuple[date | datetime, date | None]:
 
 def to_ics(checklist: Checklist, stamp: datetime | None = None) -> bytes:
     """A VCALENDAR for every dated item; UIDs are stable so re-importing updates instead of duplicating."""
+    from icalendar import Alarm, Calendar, Event  # only the callers that export calendars pay for it
+
     lang = checklist.language
     cal = Calendar()
     cal.add("prodid", PRODID)

@@ -9,11 +9,11 @@ from datetime import datetime, time, timedelta
 from assistant.checklist.build import due_of, is_all_day
 from assistant.checklist.conditions import evaluate
 from assistant.checklist.profile import Profile
-from assistant.kb.loader import PARIS_WINTER, KnowledgeBase
+from assistant.kb.loader import PARIS, KnowledgeBase
 from assistant.kb.models import I18n
 
 DAYS_BEFORE = (7, 1)
-ALL_DAY_HOUR = time(9, 0, tzinfo=PARIS_WINTER)
+ALL_DAY_HOUR = time(9, 0, tzinfo=PARIS)
 """An event given as a bare date is reminded at 09:00 Paris winter time, not at midnight."""
 
 
@@ -53,7 +53,7 @@ def reminder_times(
         event_at = due_of(event)
         anchor = event_at
         if is_all_day(event):
-            day = event_at.astimezone(PARIS_WINTER).date()
+            day = event_at.astimezone(PARIS).date()
             anchor = datetime.combine(day, ALL_DAY_HOUR)
         for days in DAYS_BEFORE:
             fire_at = anchor - timedelta(days=days)

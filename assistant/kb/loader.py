@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
 
@@ -53,7 +54,6 @@ REQUIRED_MESSAGES = (
     "today",
     "in_days",
     "tomorrow",
-    "sources",
     "decline_contact",
     "past_range",
     "ongoing",
@@ -147,14 +147,22 @@ def event_end(event: Event) -> datetime:
     return _as_datetime(event.end if event.end is not None else event.start, end_of_day=True)
 
 
-PARIS_WINTER = timezone(timedelta(hours=1))
+def _local_zone() -> tzinfo:
+    try:
+        return ZoneInfo("Europe/Paris")
+    except ZoneInfoNotFoundError:  # no time-zone database (install `tzdata`): winter time is the safe side
+        return timezone(timedelta(hours=1))
+
+
+PARIS = _local_zone()
+"""The programmes are French: a bare date is a whole day in Paris (UTC+1 in winter, UTC+2 in summer)."""
 
 
 def _as_datetime(value: date | datetime, end_of_day: bool) -> datetime:
     if isinstance(value, datetime):
         return value
-    # A bare date is a whole day; the programmes are French, so the day is read in French winter time.
-    moment = datetime(value.year, value.month, value.day, tzinfo=PARIS_WINTER)
+    # A bare date is a whole day, read in Paris time.
+    moment = datetime(value.year, value.month, value.day, tzinfo=PARIS)
     return moment + timedelta(days=1, microseconds=-1) if end_of_day else moment
 
 

@@ -249,6 +249,9 @@ class ProgrammeFile(Strict):
     requirements: list[Requirement] = Field(default_factory=list)
     policies: list[Policy] = Field(default_factory=list)
     tracks: list[Policy] = Field(default_factory=list)
+    general_path: str | None = None
+    """The eligibility path whose steps the general procedure answer lists (`{steps}`); None: only the
+    steps that apply to every path."""
     profile_questions: list[str] = Field(default_factory=list)
     """Profile fields the guided checklist asks for this programme, in order."""
     intents: list[Intent] = Field(default_factory=list)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from assistant.checklist import Profile, reminder_times
-from assistant.kb.loader import PARIS_WINTER
+from assistant.kb.loader import PARIS
 
 EARLY = datetime(2025, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -42,7 +42,7 @@ def test_reminders_follow_the_profile(kb, fields: dict, expected: set[str]) -> N
 
 def test_deadline_reminder_moments(kb) -> None:
     times = [t for t in reminder_times(kb, "enjmin", None, EARLY) if t.event_id == "deadline"]
-    deadline = datetime(2026, 1, 23, 12, 0, tzinfo=PARIS_WINTER)
+    deadline = datetime(2026, 1, 23, 12, 0, tzinfo=PARIS)
     assert [t.fire_at for t in times] == [deadline - timedelta(days=7), deadline - timedelta(days=1)]
     assert [t.days_before for t in times] == [7, 1]
     assert all(t.event_at == deadline for t in times)
@@ -52,13 +52,13 @@ def test_deadline_reminder_moments(kb) -> None:
 def test_all_day_deadline_is_reminded_in_the_morning(kb) -> None:
     times = [t for t in reminder_times(kb, "enjmin", None, EARLY) if t.event_id == "polytechnique_deadline"]
     assert [t.fire_at for t in times] == [
-        datetime(2026, 2, 18, 9, 0, tzinfo=PARIS_WINTER),
-        datetime(2026, 2, 24, 9, 0, tzinfo=PARIS_WINTER),
+        datetime(2026, 2, 18, 9, 0, tzinfo=PARIS),
+        datetime(2026, 2, 24, 9, 0, tzinfo=PARIS),
     ]
 
 
 def test_only_future_reminders(kb) -> None:
-    deadline = datetime(2026, 1, 23, 12, 0, tzinfo=PARIS_WINTER)
+    deadline = datetime(2026, 1, 23, 12, 0, tzinfo=PARIS)
     between = reminder_times(kb, "enjmin", None, deadline - timedelta(days=3))
     assert [t.days_before for t in between if t.event_id == "deadline"] == [1]
     assert reminder_times(kb, "enjmin", None, datetime(2026, 12, 1, tzinfo=UTC)) == []
