@@ -18,7 +18,7 @@ import discord
 from discord import app_commands
 
 from adapters.discord.i18n import lang_of
-from adapters.discord.render import checklist_embed, escape, truncate
+from adapters.discord.render import EMBED_TOTAL_MAX, checklist_embed, embed_size, escape, truncate
 from adapters.discord.settings import user_key
 from assistant.checklist import (
     Checklist,
@@ -267,7 +267,11 @@ class ChecklistFlow:
         if new:
             kwargs["allowed_mentions"] = NO_MENTIONS
         if step.done and step.checklist is not None:
-            kwargs["embeds"] = [step_embed(step, lang), checklist_embed(step.checklist)]
+            head = step_embed(step, lang)  # the message's embeds share one 6,000-character budget
+            kwargs["embeds"] = [
+                head,
+                checklist_embed(step.checklist, budget=EMBED_TOTAL_MAX - embed_size(head)),
+            ]
             files = checklist_files(step.checklist)
             kwargs["files" if new else "attachments"] = files
         else:

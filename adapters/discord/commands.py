@@ -200,6 +200,16 @@ def _assistant_group() -> app_commands.Group:
             t("cooldown_set", lang, scope=t(f"scope_{scope}", lang), seconds=seconds), ephemeral=True
         )
 
+    @group.command(name="role", description="Also let members of a role configure the assistant")
+    @app_commands.describe(role="The role (leave empty to clear)")
+    @moderator_only()
+    async def role(interaction: discord.Interaction, role: discord.Role | None = None) -> None:
+        bot = _bot(interaction)
+        bot.settings.set_moderator_role(interaction.guild_id or 0, role.id if role else None)
+        lang = lang_of(interaction.locale)
+        text = t("role_set", lang, role=f"<@&{role.id}>") if role else t("role_cleared", lang)
+        await interaction.response.send_message(text, ephemeral=True)  # allowed_mentions none: no ping
+
     @group.command(name="stats", description="Answers, clarifications, declines, top questions")
     @moderator_only()
     async def stats(interaction: discord.Interaction) -> None:

@@ -61,6 +61,9 @@ FRENCH: dict[str, str] = {
     "Seconds (0 to disable)": "Secondes (0 pour désactiver)",
     "Per user or per channel": "Par personne ou par salon",
     "user": "personne",
+    "role": "rôle",
+    "Also let members of a role configure the assistant": "Autoriser aussi les membres d'un rôle à régler l'assistant",
+    "The role (leave empty to clear)": "Le rôle (vide pour retirer)",
     "stats": "stats",
     "Answers, clarifications, declines, top questions": "Réponses, clarifications, refus, questions fréquentes",
 }
@@ -106,6 +109,14 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "fr": "Délai par {scope} : {seconds} s.",
     },
     "scope_user": {"en": "user", "fr": "personne"},
+    "role_set": {
+        "en": "Members of {role} can now configure the assistant.",
+        "fr": "Les membres de {role} peuvent désormais régler l'assistant.",
+    },
+    "role_cleared": {
+        "en": "No extra moderator role: Manage Messages is required.",
+        "fr": "Aucun rôle modérateur en plus : il faut la permission Gérer les messages.",
+    },
     "stats_title": {"en": "Assistant statistics", "fr": "Statistiques de l'assistant"},
     "answered": {"en": "Answered", "fr": "Répondues"},
     "clarified": {"en": "Clarified", "fr": "Clarifiées"},

@@ -147,9 +147,10 @@ def stats_embed(stats: dict, lang: str) -> discord.Embed:
     return embed
 
 
-def checklist_embed(checklist: Checklist) -> discord.Embed:
+def checklist_embed(checklist: Checklist, budget: int = EMBED_TOTAL_MAX) -> discord.Embed:
     """A personalised checklist as one embed: status, then one field per item while room remains.
 
+    `budget` is what is left of Discord's 6,000 characters once the message's other embeds are counted.
     The complete list always travels as attachments (.ics and text), so trimming here loses nothing.
     """
     lang = checklist.language
@@ -193,10 +194,7 @@ def checklist_embed(checklist: Checklist) -> discord.Embed:
         if item.link and item.link.url:
             parts.append(_masked_link(item.link.label, item.link.url))
         value = truncate("\n".join(parts), FIELD_VALUE_MAX)
-        if (
-            len(embed.fields) >= FIELDS_MAX - 1
-            or embed_size(embed) + len(name) + len(value) > EMBED_TOTAL_MAX - 100
-        ):
+        if len(embed.fields) >= FIELDS_MAX - 1 or embed_size(embed) + len(name) + len(value) > budget - 100:
             rest = len(checklist.items) - n + 1
             embed.add_field(name="…", value=f"+{rest} (📎 .ics / .txt)", inline=False)
             break

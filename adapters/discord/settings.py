@@ -85,3 +85,7 @@ class ChatSettings:
     def moderator_role(self, guild_id: int | None) -> str | None:
         value = self.storage.get_setting(guild_scope(guild_id), "moderator_role") if guild_id else None
         return str(value) if value else None
+
+    def set_moderator_role(self, guild_id: int, role_id: int | None) -> None:
+        """The server role (besides Manage Messages) whose members may configure the bot; None clears it."""
+        self.storage.set_setting(guild_scope(guild_id), "moderator_role", str(role_id) if role_id else None)
