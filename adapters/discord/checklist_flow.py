@@ -25,8 +25,9 @@ from assistant.checklist import (
     Profile,
     Questionnaire,
     QuestionnaireStep,
-    reminder_times,
     render_text,
+    saved_profile,
+    subscribe,
     to_ics,
 )
 
@@ -298,20 +299,25 @@ class ChecklistFlow:
 
     def subscribe(self, owner: int, profile: Profile | None, programme: str, lang: str) -> str:
         """Store and schedule the reminders of `programme` that concern `profile`; a short confirmation."""
-        times = reminder_times(self.bot.assistant.kb, programme, profile, self.bot.now())
-        if not times:
+        kb = self.bot.assistant.kb
+        stored = subscribe(
+            self.bot.storage,
+            kb,
+            user_key(owner),
+            f"discord:dm:{owner}",
+            programme,
+            profile,
+            lang,
+            self.bot.now(),
+        )
+        if not stored:
             return text("nothing", lang)
-        user = user_key(owner)
-        for moment in times:
-            rid = self.bot.storage.add_reminder(
-                user, f"discord:dm:{owner}", programme, moment.event_id, moment.fire_at, lang
-            )
-            for reminder in self.bot.storage.reminders(user):
-                if reminder.id == rid:
-                    self.bot.reminders.schedule(reminder)
-        first = times[0]
-        upcoming = f"{escape(first.title_in(lang))} ({first.fire_at.strftime('%Y-%m-%d %H:%M %Z').strip()})"
-        return text("subscribed", lang, count=len(times), next=upcoming)
+        for reminder in stored:
+            self.bot.reminders.schedule(reminder)
+        first = stored[0]
+        event = kb.programmes[programme].events[first.event_id]
+        when = first.fire_at.strftime("%Y-%m-%d %H:%M %Z").strip()
+        return text("subscribed", lang, count=len(stored), next=f"{escape(event.title.get(lang))} ({when})")
 
 
 # commands -----------------------------------------------------------------------------------------------
@@ -342,13 +348,7 @@ def remind_command() -> app_commands.Command[Any, ..., Any]:
             count = bot.storage.remove_reminders(user_key(owner))
             await interaction.response.send_message(text("stopped", lang, count=count), ephemeral=True)
             return
-        saved = bot.storage.get_profile(user_key(owner))
-        profile = None
-        if saved:
-            try:
-                profile = Profile.model_validate(saved)
-            except ValueError:
-                profile = None
+        profile = saved_profile(bot.assistant.kb, bot.storage.get_profile(user_key(owner)))
         flow = bot.checklists
         programme = profile.programme if profile else flow._bound_programme(interaction)
         if programme is None or programme not in bot.assistant.kb.programmes:

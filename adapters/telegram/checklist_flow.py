@@ -21,13 +21,11 @@ from adapters.telegram.render import KeyButton, keyboard, render_text
 from adapters.telegram.state import BotState
 from adapters.telegram.texts import t
 from assistant.checklist import (
-    Profile,
-    ProfileError,
     Questionnaire,
     QuestionnaireStep,
-    parse_profile,
     reminder_text,
-    reminder_times,
+    saved_profile,
+    subscribe,
     to_ics,
 )
 from assistant.checklist import render_text as render_checklist_text
@@ -244,31 +242,20 @@ class ChecklistFlow:
             return
         saved = self.state.storage.get_profile(key)
         programme = self.state.conversation(chat, user).active_programme() or (saved or {}).get("programme")
-        if programme not in self.state.assistant.kb.programmes:
+        kb = self.state.assistant.kb
+        if programme not in kb.programmes:
             await self.handlers.ask_programme(update, context, "need_programme")
             return
-        profile = self._profile(saved, programme)
-        times = reminder_times(self.state.assistant.kb, programme, profile, self.state.now())
-        for item in times:
-            reminder_id = self.state.storage.add_reminder(
-                key, str(chat.id), item.programme, item.event_id, item.fire_at, lang
-            )
-            self.state.reminders.schedule(
-                Reminder(reminder_id, key, str(chat.id), item.programme, item.event_id, item.fire_at, lang)
-            )
-        text = t(lang, "remind_on", count=len(times)) if times else t(lang, "remind_none")
+        profile = saved_profile(kb, saved, programme)
+        stored = subscribe(
+            self.state.storage, kb, key, str(chat.id), programme, profile, lang, self.state.now()
+        )
+        for reminder in stored:
+            self.state.reminders.schedule(reminder)
+        text = t(lang, "remind_on", count=len(stored)) if stored else t(lang, "remind_none")
         if profile is None:
             text += "\n\n" + t(lang, "remind_profile_hint")
         await self.handlers.say(update, context, text)
-
-    def _profile(self, saved: dict[str, Any] | None, programme: str) -> Profile | None:
-        """The consented profile if it is about `programme` and still valid, else None (all reminders)."""
-        if not saved or saved.get("programme") != programme:
-            return None
-        try:
-            return parse_profile(saved, self.state.assistant.kb)
-        except ProfileError:
-            return None
 
     async def deliver_reminder(self, bot: Bot, reminder: Reminder) -> None:
         """Send one reminder, worded by the core (the same text Discord sends)."""

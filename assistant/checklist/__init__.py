@@ -11,7 +11,13 @@ from assistant.checklist.model import Checklist, ChecklistItem, MissingField
 from assistant.checklist.profile import Profile, ProfileError, load_profile, parse_profile
 from assistant.checklist.questionnaire import Questionnaire
 from assistant.checklist.questionnaire import Step as QuestionnaireStep
-from assistant.checklist.reminders import ReminderTime, reminder_text, reminder_times
+from assistant.checklist.reminders import (
+    ReminderTime,
+    reminder_text,
+    reminder_times,
+    saved_profile,
+    subscribe,
+)
 from assistant.checklist.render import render_markdown, render_text
 
 __all__ = [
@@ -28,6 +34,8 @@ __all__ = [
     "parse_profile",
     "reminder_text",
     "reminder_times",
+    "saved_profile",
+    "subscribe",
     "render_markdown",
     "render_text",
     "to_ics",

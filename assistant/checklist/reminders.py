@@ -11,6 +11,7 @@ from assistant.checklist.conditions import evaluate
 from assistant.checklist.profile import Profile
 from assistant.kb.loader import PARIS, KnowledgeBase
 from assistant.kb.models import I18n
+from assistant.storage import Reminder, Storage
 
 DAYS_BEFORE = (7, 1)
 ALL_DAY_HOUR = time(9, 0, tzinfo=PARIS)
@@ -78,3 +79,34 @@ def reminder_text(kb: KnowledgeBase, programme: str, event_id: str, lang: str, n
         .replace("{event}", event.title.get(lang))
         .replace("{when}", when)
     )
+
+
+def saved_profile(kb: KnowledgeBase, data: dict | None, programme: str | None = None) -> Profile | None:
+    """The profile a user consented to save, if it is still valid (and about `programme` when given)."""
+    from assistant.checklist.profile import ProfileError, parse_profile
+
+    if not data or (programme is not None and data.get("programme") != programme):
+        return None
+    try:
+        return parse_profile(data, kb)
+    except ProfileError:
+        return None
+
+
+def subscribe(
+    storage: Storage,
+    kb: KnowledgeBase,
+    user: str,
+    chat: str,
+    programme: str,
+    profile: Profile | None,
+    language: str,
+    now: datetime,
+) -> list[Reminder]:
+    """Store the reminders of `programme` that concern `profile` (None: every reminder event) and return
+    them for the bot to schedule: the one subscription rule every platform follows."""
+    stored = []
+    for moment in reminder_times(kb, programme, profile, now):
+        rid = storage.add_reminder(user, chat, programme, moment.event_id, moment.fire_at, language)
+        stored.append(Reminder(rid, user, chat, programme, moment.event_id, moment.fire_at, language))
+    return stored

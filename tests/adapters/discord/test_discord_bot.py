@@ -87,7 +87,14 @@ async def test_commands_are_synced_with_french_localisations(
     assert commands["Answer with the assistant"]["name_localizations"]["fr"] == "Répondre avec l'assistant"
     staff = commands["assistant"]
     assert int(staff["default_member_permissions"]) == discord.Permissions(manage_messages=True).value
-    assert {o["name"] for o in staff["options"]} == {"enable", "disable", "programme", "cooldown", "role", "stats"}
+    assert {o["name"] for o in staff["options"]} == {
+        "enable",
+        "disable",
+        "programme",
+        "cooldown",
+        "role",
+        "stats",
+    }
     assert world.fake.identify_payloads[0]["token"] == world.fake.token
     assert world.fake.gateway_queries[0]["compress"] == "zlib-stream"
     assert "READY" in caplog.text  # debug logging was on...
