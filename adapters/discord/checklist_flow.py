@@ -30,6 +30,7 @@ from assistant.checklist import (
     subscribe,
     to_ics,
 )
+from assistant.checklist.reminders import days_before_text
 
 if TYPE_CHECKING:
     from adapters.discord.bot import AssistantBot
@@ -56,9 +57,9 @@ TEXTS = {
         "fr": "Ce questionnaire avait expiré : le voici depuis le début.",
     },
     "subscribed": {
-        "en": "🔔 {count} reminder(s) by direct message, 7 days and 1 day before each date. "
+        "en": "🔔 {count} reminder(s) by direct message, {days} before each date. "
         "Next: {next}. Stop with /remind off, erase everything with /forget.",
-        "fr": "🔔 {count} rappel(s) en message privé, 7 jours et 1 jour avant chaque date. "
+        "fr": "🔔 {count} rappel(s) en message privé, {days} avant chaque date. "
         "Prochain : {next}. Arrêt avec /remind off, tout effacer avec /forget.",
     },
     "nothing": {
@@ -76,8 +77,10 @@ TEXTS = {
 
 
 def text(key: str, lang: str, **values: Any) -> str:
-    entry = TEXTS[key]
-    return (entry["fr"] if lang == "fr" else entry["en"]).format(**values)
+    entry = TEXTS[key]["fr"] if lang == "fr" else TEXTS[key]["en"]
+    if "{days}" in entry:  # the reminder offsets are the core's, never restated here
+        values = {"days": days_before_text(lang), **values}
+    return entry.format(**values)
 
 
 # persistent components ----------------------------------------------------------------------------------

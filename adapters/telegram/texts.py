@@ -6,6 +6,8 @@ knowledge base. These are only the words around them (command menu, consent ques
 
 from __future__ import annotations
 
+from assistant.checklist.reminders import days_before_text
+
 COMMANDS: dict[str, dict[str, str]] = {
     "fr": {
         "start": "Choisir la langue et la formation",
@@ -41,7 +43,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "ou « quels documents fournir ? ».\n\n"
         "- /deadlines : les prochaines échéances\n"
         "- /checklist : votre checklist personnalisée, avec un fichier agenda\n"
-        "- /remind : un rappel 7 jours et 1 jour avant vos échéances (/remind off pour arrêter)\n"
+        "- /remind : un rappel {days} avant vos échéances (/remind off pour arrêter)\n"
         "- /programme, /language : changer de formation ou de langue\n"
         "- /forget : effacer tout ce que je sais de vous\n\n"
         "Dans un groupe, mentionnez-moi, répondez à l'un de mes messages ou utilisez /ask.",
@@ -60,7 +62,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "consent_no": "Non merci",
         "consent_saved": "Profil enregistré. /remind pour recevoir des rappels avant vos échéances.",
         "consent_declined": "D'accord, je n'enregistre rien.",
-        "remind_on": "Rappels activés : {count} rappel(s), 7 jours et 1 jour avant chaque échéance "
+        "remind_on": "Rappels activés : {count} rappel(s), {days} avant chaque échéance "
         "qui vous concerne. /remind off pour les arrêter.",
         "remind_none": "Aucune échéance à venir ne vous concerne pour le moment : aucun rappel programmé.",
         "remind_profile_hint": "Astuce : faites d'abord /checklist et enregistrez votre profil pour des "
@@ -77,7 +79,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "documents do I need?”.\n\n"
         "- /deadlines: upcoming deadlines\n"
         "- /checklist: your personal checklist, with a calendar file\n"
-        "- /remind: a reminder 7 days and 1 day before your deadlines (/remind off to stop)\n"
+        "- /remind: a reminder {days} before your deadlines (/remind off to stop)\n"
         "- /programme, /language: change programme or language\n"
         "- /forget: erase everything I know about you\n\n"
         "In a group, mention me, reply to one of my messages or use /ask.",
@@ -96,7 +98,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "consent_no": "No thanks",
         "consent_saved": "Profile saved. Use /remind to get reminders before your deadlines.",
         "consent_declined": "All right, I won't save anything.",
-        "remind_on": "Reminders on: {count} reminder(s), 7 days and 1 day before each deadline that "
+        "remind_on": "Reminders on: {count} reminder(s), {days} before each deadline that "
         "concerns you. /remind off to stop them.",
         "remind_none": "No upcoming deadline concerns you at the moment: no reminder scheduled.",
         "remind_profile_hint": "Tip: run /checklist first and save your profile so reminders match your "
@@ -113,4 +115,6 @@ def t(lang: str | None, key: str, **values: object) -> str:
     """The interface text `key` in `lang` (French by default: the programmes are French)."""
     table = TEXTS["en" if lang == "en" else "fr"]
     text = table[key]
+    if "{days}" in text:  # the reminder offsets are the core's, never restated here
+        values = {"days": days_before_text("en" if lang == "en" else "fr"), **values}
     return text.format(**values) if values else text

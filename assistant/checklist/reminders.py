@@ -110,3 +110,16 @@ def subscribe(
         rid = storage.add_reminder(user, chat, programme, moment.event_id, moment.fire_at, language)
         stored.append(Reminder(rid, user, chat, programme, moment.event_id, moment.fire_at, language))
     return stored
+
+
+def days_before_text(lang: str) -> str:
+    """`7 jours et 1 jour` / `7 days and 1 day`: how the bots describe DAYS_BEFORE to candidates."""
+
+    def one(n: int) -> str:
+        if lang == "en":
+            return f"{n} day" + ("s" if n > 1 else "")
+        return f"{n} jour" + ("s" if n > 1 else "")
+
+    parts = [one(n) for n in DAYS_BEFORE]
+    joiner = " and " if lang == "en" else " et "
+    return ", ".join(parts[:-1]) + joiner + parts[-1] if len(parts) > 1 else parts[0]
