@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from assistant.checklist.fmt import countdown, format_date, format_due
 from assistant.checklist.model import Checklist, ChecklistItem
 from assistant.checklist.texts import msg
@@ -76,38 +78,48 @@ def render_text(c: Checklist) -> str:
     return "\n".join(lines) + "\n"
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+
+
+def md_escape(text: str) -> str:
+    """Markdown-escape a plain text (backslash before every character Markdown could read as syntax)."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
 def render_markdown(c: Checklist) -> str:
-    """GitHub-flavoured Markdown with task-list boxes (texts are not escaped: adapters do it)."""
+    """GitHub-flavoured Markdown with task-list boxes; knowledge-base texts are escaped so a `*` or a
+    `[` in them stays a character."""
     lang = c.language
+    e = md_escape
     out = [
-        f"## {msg('heading', lang, programme=c.programme_name)}",
+        f"## {e(msg('heading', lang, programme=c.programme_name))}",
         "",
-        f"_{msg('today_is', lang, today=format_date(c.today, lang))}_",
+        f"_{e(msg('today_is', lang, today=format_date(c.today, lang)))}_",
         "",
-        f"**{_status(c)}**",
+        f"**{e(_status(c))}**",
     ]
     if c.reason:
-        out += ["", c.reason]
+        out += ["", e(c.reason)]
     if c.requires:
-        out += ["", f"**{msg('requires', lang)}**{_colon(lang)}{c.requires}"]
+        out += ["", f"**{e(msg('requires', lang))}**{_colon(lang)}{e(c.requires)}"]
     if c.warnings:
-        out += ["", f"### ⚠ {msg('warnings', lang)}", ""] + [f"- {w}" for w in c.warnings]
-    out += ["", f"### {msg('todo', lang)}", ""]
+        out += ["", f"### ⚠ {e(msg('warnings', lang))}", ""] + [f"- {e(w)}" for w in c.warnings]
+    out += ["", f"### {e(msg('todo', lang))}", ""]
     if not c.items:
-        out.append(msg("empty", lang))
+        out.append(e(msg("empty", lang)))
     for item in c.items:
-        tags = _tags(item, lang)
-        title = f"[{item.title}]({item.link.url})" if item.link and item.link.url else item.title
+        tags = [e(tag) for tag in _tags(item, lang)]
+        title = f"[{e(item.title)}](<{item.link.url}>)" if item.link and item.link.url else e(item.title)
         flag = " **⚠**" if (item.overdue and item.deadline) or item.late or item.kind == "unmet" else ""
         out.append(f"- [ ] **{title}**{flag}" + (f" _({', '.join(tags)})_" if tags else ""))
-        out.append(f"  - {msg('due', lang)}{_colon(lang)}{_when(item, lang)}")
+        out.append(f"  - {e(msg('due', lang))}{_colon(lang)}{e(_when(item, lang))}")
         if item.detail:
-            out.append(f"  - {item.detail}")
-        out.append(f"  - _{msg('why', lang)}{_colon(lang)}{item.why}_")
+            out.append(f"  - {e(item.detail)}")
+        out.append(f"  - _{e(msg('why', lang))}{_colon(lang)}{e(item.why)}_")
     if c.missing_profile_fields:
-        out += ["", f"### {msg('missing', lang)}", ""]
-        out += [f"- **{m.label}**{_colon(lang)}{m.changes}" for m in c.missing_profile_fields]
+        out += ["", f"### {e(msg('missing', lang))}", ""]
+        out += [f"- **{e(m.label)}**{_colon(lang)}{e(m.changes)}" for m in c.missing_profile_fields]
     if c.source:
-        src = f"[{c.source.label}]({c.source.url})" if c.source.url else c.source.label
+        src = f"[{e(c.source.label)}](<{c.source.url}>)" if c.source.url else e(c.source.label)
         out += ["", f"Source{_colon(lang)}{src}"]
     return "\n".join(out) + "\n"

@@ -71,3 +71,15 @@ def test_past_and_overdue_wording(make) -> None:
 def test_undecided_path(make) -> None:
     text = render_text(make(programme="enjmin", language="fr"))
     assert "il manque des informations" in text and "si applicable" in text
+
+
+def test_markdown_escapes_knowledge_text(make) -> None:
+    """A `*`, `_` or `[` written by staff in the knowledge base stays a character in the Markdown file."""
+    checklist = make(programme="iim", language="fr")
+    first = checklist.items[0]
+    checklist.items[0] = first.model_copy(
+        update={"title": "Lettre *importante* [voir](x) _bis_", "link": None}
+    )
+    md = render_markdown(checklist)
+    assert r"Lettre \*importante\* \[voir\]\(x\) \_bis\_" in md
+    assert "*importante*" not in md.replace(r"\*", "")
