@@ -207,6 +207,7 @@ class Composer:
         return Reply(
             decision=decision,
             language=lang,
+            title=p.programme.name.get(lang) if p is not None else None,
             intent=intent.id,
             programme=p.id if p else None,
             confidence=round(confidence, 3),

@@ -19,8 +19,8 @@ from assistant.reply import Button, Reply
 
 DECLINE_BELOW = 0.32
 """Below this score nothing in the knowledge base is close enough: say so rather than guess."""
-CLOSE_MARGIN = 0.015
-CLOSE_CEILING = 0.42
+CLOSE_MARGIN = 0.03
+CLOSE_CEILING = 0.35
 """Two intents within CLOSE_MARGIN of each other, both weak: ask which one was meant."""
 SOCIAL = ("greeting", "thanks")
 DECLINE_MARGIN = 0.1
@@ -224,11 +224,17 @@ class Assistant:
             if len(rivals) > 1:
                 return self.composer.clarify_programme(lang, best.score, rivals)
         second = next((c for c in candidates if c.intent.id != intent.id and c.intent.kind == "faq"), None)
-        if (
+        close = (
             second is not None
-            and best.score < CLOSE_CEILING
             and best.score - second.score < CLOSE_MARGIN
             and second.intent.scope == intent.scope
-        ):
+        )
+        if close and best.score < CLOSE_CEILING:
             return self.composer.clarify_intent(lang, best.score, [intent, second.intent], prog)
-        return self.composer.answer(intent, lang, now, min(best.score, 1.0), prog)
+        reply = self.composer.answer(intent, lang, now, min(best.score, 1.0), prog)
+        if close:  # a near tie: answer the best, offer the other first
+            offer = Button(
+                label=self.composer.intent_label(second.intent, lang), action=f"intent:{second.intent.id}"
+            )
+            reply.suggestions = [offer, *[b for b in reply.suggestions if b.action != offer.action]]
+        return reply

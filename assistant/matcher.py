@@ -30,6 +30,9 @@ _FOLLOW_UP = re.compile(r"^(et|and|what about|how about|sinon|pareil|meme chose|
 
 W_COSINE, W_COVERAGE, W_FUZZY, W_KEYWORD = 0.65, 0.2, 0.15, 0.1
 UNKNOWN_PENALTY = 1.0
+NAME_PENALTY = 2.0
+"""An unknown capitalised name (another school, a town) in a message naming none of our programmes
+weighs this much more than an ordinary unknown word."""
 """How much words the knowledge base has never seen lower the score (out-of-scope questions)."""
 TOP_K = 6
 SHORTLIST = 40
@@ -302,11 +305,11 @@ class Matcher:
         query_text = " ".join(sorted(set(q)))
         # a message that names one of our programmes is anchored in scope: an unknown name in it is a
         # detail (a diploma, a town), not another school
-        name_factor = 1.0 if analysis.programmes else 2.0
+        name_weight = NAME_PENALTY if not analysis.programmes else UNKNOWN_PENALTY
         unknown_weight = sum(
-            q_idf[t] * (name_factor if t in analysis.names else 1.0) for t in q if t in unknown
+            q_idf[t] * (name_weight if t in analysis.names else UNKNOWN_PENALTY) for t in q if t in unknown
         )
-        damp = max(0.0, 1.0 - UNKNOWN_PENALTY * unknown_weight / all_total)
+        damp = max(0.0, 1.0 - unknown_weight / all_total)
         out = []
         for base, i, cos, cov in prelim[:TOP_K]:
             utts = [u for u in self.intent_utts[i] if u != exclude]

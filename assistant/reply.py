@@ -45,7 +45,7 @@ class Reply(BaseModel):
 
     def plain_text(self) -> str:
         """The whole reply as plain text, as the terminal and batch mode show it."""
-        parts = list(self.blocks)
+        parts = ([self.title] if self.title else []) + list(self.blocks)
         extra = [link for link in self.links if self.source is None or link.url != self.source.url]
         if extra:
             parts.append("\n".join(f"- {link.label}: {link.url}" for link in extra))

@@ -13,6 +13,7 @@ from assistant.evaluation import evaluate, load_cases
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT.parent / "shared" / "eval" / "dev.yaml"
 HELDOUT = Path(__file__).with_name("heldout.yaml")
+HELDOUT2 = Path(__file__).with_name("heldout2.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +27,14 @@ def test_heldout_set(assistant: Assistant) -> None:
     assert figures["oos_declined"] >= 0.80
     assert figures["in_scope_wrongly_declined"] <= 0.05
     assert figures["language_right"] >= 0.98
+
+
+def test_second_heldout_set(assistant: Assistant) -> None:
+    """Chattier, deliberately adversarial questions: a floor, to see regressions, not a target."""
+    figures = evaluate(assistant, load_cases(HELDOUT2)).figures()
+    assert figures["pass"] >= 0.78
+    assert figures["oos_declined"] >= 0.80
+    assert figures["language_right"] >= 0.95
 
 
 @pytest.mark.skipif(not DEV.exists(), reason="shared/eval/dev.yaml is not beside the repository")

@@ -30,7 +30,8 @@ async def test_ampersands_and_angle_brackets_are_rendered_safely(
         fake.send_text(801, "when is the enjmin application deadline?")
         [answer] = await fake.wait_sent(1, chat_id=801)
     assert not fake.rejected()
-    assert answer.plain.startswith(tricky.strip())  # the candidate reads exactly the knowledge-base text
+    body = answer.plain.split("\n\n", 1)[1]  # after the programme's title
+    assert body.startswith(tricky.strip())  # the candidate reads exactly the knowledge-base text
     assert "R&amp;D &lt;b&gt;not bold&lt;/b&gt;" in answer.text
     assert "&amp;amp; &amp;lt;kept&amp;gt;" in answer.text
 
@@ -54,6 +55,6 @@ async def test_over_long_answer_is_split_on_paragraphs(
     text = "\n\n".join(c.plain for c in sent)
     assert all(p in text for p in paragraphs)  # nothing lost, no paragraph cut in two
     for c in sent:
-        assert c.plain.startswith(("Paragraph", "Registration", "The 2026", "Source")), c.plain[:40]
+        assert c.plain.startswith(("Master's", "Paragraph", "Registration", "The 2026", "Source")), c.plain[:40]
     assert sent[-1].buttons()  # the follow-up keyboard goes with the last part
     assert not any(c.buttons() for c in sent[:-1])
