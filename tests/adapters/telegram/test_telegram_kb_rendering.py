@@ -55,6 +55,8 @@ async def test_over_long_answer_is_split_on_paragraphs(
     text = "\n\n".join(c.plain for c in sent)
     assert all(p in text for p in paragraphs)  # nothing lost, no paragraph cut in two
     for c in sent:
-        assert c.plain.startswith(("Master's", "Paragraph", "Registration", "The 2026", "Source")), c.plain[:40]
+        assert c.plain.startswith(("Master's", "Paragraph", "Registration", "The 2026", "Source")), c.plain[
+            :40
+        ]
     assert sent[-1].buttons()  # the follow-up keyboard goes with the last part
     assert not any(c.buttons() for c in sent[:-1])
