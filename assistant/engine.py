@@ -18,6 +18,7 @@ from assistant.matcher import Analysis, Candidate, Matcher
 from assistant.reply import Button, Reply
 
 DECLINE_BELOW = 0.32
+DECLINE_BELOW_UNSCOPED = 0.45
 """Below this score nothing in the knowledge base is close enough: say so rather than guess."""
 CLOSE_MARGIN = 0.03
 CLOSE_CEILING = 0.35
@@ -189,7 +190,10 @@ class Assistant:
         text: str,
     ) -> Reply:  # type: ignore[no-untyped-def]
         pdata = self.kb.programmes.get(prog) if prog else None
-        if not candidates or candidates[0].score < DECLINE_BELOW:
+        # a question that names no programme, in a conversation about none, must match more clearly:
+        # it is more likely about something else (another school, a driving licence...)
+        floor = DECLINE_BELOW if prog or analysis.programmes else DECLINE_BELOW_UNSCOPED
+        if not candidates or candidates[0].score < floor:
             score = candidates[0].score if candidates else 0.0
             return self.composer.decline(lang, pdata, 1.0 - score)
         best = candidates[0]

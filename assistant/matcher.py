@@ -29,7 +29,7 @@ _NAME = re.compile(r"(?<![.!?:]\s)(?<!^)(?<=[\s'’])([A-Z][\w-]{2,})")
 _FOLLOW_UP = re.compile(r"^(et|and|what about|how about|sinon|pareil|meme chose|same)\b")
 
 W_COSINE, W_COVERAGE, W_FUZZY, W_KEYWORD = 0.65, 0.2, 0.15, 0.1
-UNKNOWN_PENALTY = 1.0
+UNKNOWN_PENALTY = 0.8
 NAME_PENALTY = 2.0
 """An unknown capitalised name (another school, a town) in a message naming none of our programmes
 weighs this much more than an ordinary unknown word."""
@@ -314,6 +314,6 @@ class Matcher:
         for base, i, cos, cov in prelim[:TOP_K]:
             utts = [u for u in self.intent_utts[i] if u != exclude]
             fz = max((fuzz.ratio(query_text, self.utt_text[u]) for u in utts), default=0) / 100
-            out.append(Candidate(self.intents[i], (base + W_FUZZY * fz) * damp, cos, cov, fz))
+            out.append(Candidate(self.intents[i], min(1.0, (base + W_FUZZY * fz) * damp), cos, cov, fz))
         out.sort(key=lambda c: -c.score)
         return out
