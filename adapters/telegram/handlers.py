@@ -15,7 +15,7 @@ import asyncio
 import logging
 
 from telegram import MessageEntity, Update
-from telegram.constants import ChatType
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -29,7 +29,7 @@ from adapters.telegram.checklist_flow import ChecklistFlow
 from adapters.telegram.render import KeyButton, keyboard, render_reply
 from adapters.telegram.state import BotState
 from adapters.telegram.texts import LANGUAGE_BUTTONS, t
-from assistant.reply import Reply
+from assistant.reply import Button, Reply
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -165,8 +165,46 @@ class Handlers:
             )
 
     async def cmd_programme(self, update: Update, context: Context) -> None:
-        if await self.state.admit(update, context.bot):
-            await self.ask_programme(update, context, "choose_programme")
+        if not await self.state.admit(update, context.bot):
+            return
+        chat = update.effective_chat
+        if chat is not None and chat.type != ChatType.PRIVATE:
+            # in a group, /programme binds the whole chat (admins only, checked when they choose)
+            lang = self.state.language(update)
+            choices = [
+                Button(label=b.label, action="bind:" + b.action.partition(":")[2])
+                for b in self.state.assistant.programme_buttons(lang)
+            ]
+            choices.append(Button(label=t(lang, "bind_none"), action="bind:"))
+            await self.say(
+                update, context, t(lang, "choose_group_programme"), keyboard(choices, self.state.codec)
+            )
+            return
+        await self.ask_programme(update, context, "choose_programme")
+
+    async def bind_programme(self, update: Update, context: Context, action: str) -> None:
+        """`bind:<id>` under /programme in a group: a chat administrator binds (or unbinds) the programme
+        every member's questions are about; stored, so it survives a restart."""
+        chat, user = update.effective_chat, update.effective_user
+        assert chat is not None
+        lang = self.state.language(update)
+        if user is None or chat.type == ChatType.PRIVATE:
+            return
+        member = await context.bot.get_chat_member(chat.id, user.id)
+        if member.status not in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER):
+            await self.say(update, context, t(lang, "admins_only"))
+            return
+        programme = action.partition(":")[2] or None
+        if programme is not None and programme not in self.state.assistant.kb.programmes:
+            await self.say(update, context, t(lang, "button_expired"))
+            return
+        self.state.storage.set_setting(self.state.chat_scope(chat), "programme", programme)
+        self.state.conversation(chat, user).bound_programme = programme
+        if programme is None:
+            await self.say(update, context, t(lang, "group_unbound"))
+        else:
+            name = self.state.assistant.kb.programmes[programme].programme.short_name
+            await self.say(update, context, t(lang, "group_bound", programme=name))
 
     async def ask_programme(self, update: Update, context: Context, key: str) -> None:
         lang = self.state.language(update)
@@ -217,6 +255,8 @@ class Handlers:
             return
         if action.startswith("lang:"):
             await self.choose_language(update, context, action)
+        elif action.startswith("bind:"):
+            await self.bind_programme(update, context, action)
         elif self.checklist.handles(action):
             await self.checklist.on_button(update, context, action)
         else:

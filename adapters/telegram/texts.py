@@ -38,6 +38,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "choose_language": "Bonjour ! Je réponds aux questions des candidats sur les admissions.\n\n"
         "Choisissez votre langue / Choose your language:",
         "choose_programme": "Quelle formation vous intéresse ?",
+        "choose_group_programme": "Quelle formation ce groupe concerne-t-il ? (réservé aux administrateurs du groupe)",
+        "bind_none": "Aucune (toutes les formations)",
+        "group_bound": "Ce groupe est désormais associé à {programme} : les questions sans formation précisée portent sur elle.",
+        "group_unbound": "Ce groupe n'est plus associé à une formation.",
+        "admins_only": "Seuls les administrateurs du groupe peuvent choisir sa formation.",
         "no_programme": "Aucune formation n'est configurée.",
         "help": "Posez-moi votre question en une phrase, par exemple « quelle est la date limite ? » "
         "ou « quels documents fournir ? ».\n\n"
@@ -74,6 +79,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "choose_language": "Hello! I answer candidates' questions about admissions.\n\n"
         "Choisissez votre langue / Choose your language:",
         "choose_programme": "Which programme are you interested in?",
+        "choose_group_programme": "Which programme is this group about? (group administrators only)",
+        "bind_none": "None (all programmes)",
+        "group_bound": "This group is now bound to {programme}: questions that name no programme are about it.",
+        "group_unbound": "This group is no longer bound to a programme.",
+        "admins_only": "Only the group's administrators can choose its programme.",
         "no_programme": "No programme is configured.",
         "help": "Ask me your question in one sentence, for example “what is the deadline?” or “which "
         "documents do I need?”.\n\n"

@@ -188,6 +188,8 @@ class FakeBotAPI:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.webhook: dict[str, Any] = {}
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self.admins: dict[tuple[int, int], str] = {}
+        """(chat_id, user_id) -> "administrator" | "creator"; everyone else is a plain member."""
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
@@ -503,6 +505,32 @@ class FakeBotAPI:
     # Bot API methods --------------------------------------------------------------------------------------
     def api_getMe(self, params: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
         return self.bot_user
+
+    def api_getChatMember(self, params: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        status = self.admins.get((chat_id, user_id), "member")
+        member: dict[str, Any] = {
+            "status": status,
+            "user": {"id": user_id, "is_bot": False, "first_name": "U"},
+        }
+        if status == "administrator":  # Telegram sends the administrator's rights with the status
+            rights = (
+                "can_be_edited",
+                "can_manage_chat",
+                "can_delete_messages",
+                "can_manage_video_chats",
+                "can_restrict_members",
+                "can_promote_members",
+                "can_change_info",
+                "can_invite_users",
+                "can_post_stories",
+                "can_edit_stories",
+                "can_delete_stories",
+            )
+            member.update({r: r != "can_be_edited" for r in rights}, is_anonymous=False)
+        elif status == "creator":
+            member["is_anonymous"] = False
+        return member
 
     async def api_getUpdates(self, params: dict[str, Any], files: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)

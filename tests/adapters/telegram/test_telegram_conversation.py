@@ -110,6 +110,31 @@ async def test_group_answers_only_when_addressed(fake: FakeBotAPI, bot: Any) -> 
     assert len(fake.sent(chat_id=group)) == 6
 
 
+async def test_group_admin_binds_the_group_to_a_programme(
+    fake: FakeBotAPI, bot: Any, storage: Any, clock: Clock
+) -> None:
+    clock.value = JANUARY
+    group, admin, member = -2002, 501, 502
+    fake.admins[(group, admin)] = "administrator"
+    fake.send_text(member, "/programme", chat_id=group, chat_type="group")
+    [menu] = await fake.wait_sent(1, chat_id=group)
+    assert "bind:enjmin" in {b["callback_data"] for b in menu.buttons()}
+
+    fake.press(member, menu, "bind:enjmin")  # a plain member may not bind the group
+    sent = await fake.wait_sent(2, chat_id=group)
+    assert sent[1].plain == TEXTS["fr"]["admins_only"]
+    assert storage.get_setting("telegram:chat:-2002", "programme") is None
+
+    fake.press(admin, menu, "bind:enjmin")
+    sent = await fake.wait_sent(3, chat_id=group)
+    assert "Cnam-ENJMIN" in sent[2].plain
+    assert storage.get_setting("telegram:chat:-2002", "programme") == "enjmin"  # stored: survives a restart
+
+    fake.send_text(member, "/ask date limite ?", chat_id=group, chat_type="group")  # names no programme
+    sent = await fake.wait_sent(4, chat_id=group)
+    assert "23 janvier 2026" in sent[3].plain  # answered for the bound programme, no clarification
+
+
 async def test_media_edits_and_channel_posts_are_handled_gracefully(fake: FakeBotAPI, bot: Any) -> None:
     user = 301
     fake.push(
