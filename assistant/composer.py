@@ -69,7 +69,10 @@ class Composer:
         if kind == "link":
             return self.link_text(p, arg or "", lang)
         if kind == "doc":
-            return p.documents[arg or ""].title.get(lang)
+            return self._doc_line(p.documents[arg or ""], lang)
+        if kind == "req":
+            requirement = p.requirements[arg or ""]
+            return f"{requirement.title.get(lang)} — {requirement.detail.get(lang)}"
         if kind == "docs":
             docs = [d for d in p.file.documents if d.required == (arg == "required")]
             return "; ".join(self._doc_line(d, lang) for d in docs)

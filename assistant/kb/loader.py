@@ -27,6 +27,7 @@ SINGULAR = {
     "documents": "document",
     "policies": "policy",
     "eligibility": "rule",
+    "requirements": "requirement",
     "messages": "message",
 }
 PROFILE_FIELDS = {
@@ -103,6 +104,7 @@ class ProgrammeData:
         self.documents = {d.id: d for d in f.documents}
         self.policies = {p.id: p for p in f.policies}
         self.rules = {r.id: r for r in f.eligibility}
+        self.requirements = {r.id: r for r in f.requirements}
 
     @property
     def id(self) -> str:
@@ -552,6 +554,7 @@ def _check_placeholder(
         "documents": pdata.documents,
         "policies": pdata.policies,
         "eligibility": pdata.rules,
+        "requirements": pdata.requirements,
     }[collection]
     if arg not in table:
         return (

@@ -7,9 +7,10 @@ answer's programme, so a date lives in exactly one place. Placeholders:
 - `{date:ID}`      the date (and time with its zone) of an event, with its status
 - `{contact:ID}`   a contact's e-mail address
 - `{link:ID}`      a link's title and address
-- `{doc:ID}`       a document's title
+- `{doc:ID}`       a document's title (and its condition, if any)
 - `{docs:required}` / `{docs:optional}`   the list of documents
 - `{policy:ID}`    a policy's text;  `{rule:ID}`  an eligibility rule's text
+- `{req:ID}`       a requirement: its title, then its detail
 - `{calendar}`     every event of the programme with its status
 - `{steps}`        the procedure, in order;  `{tracks}`  the programme's tracks
 - `{programme}`    the programme's name;  `{session}`  the session it describes
@@ -33,6 +34,7 @@ KINDS: dict[str, str | None] = {
     "docs": "doc_sets",
     "policy": "policies",
     "rule": "eligibility",
+    "req": "requirements",
     "message": "messages",
     "calendar": None,
     "steps": None,
