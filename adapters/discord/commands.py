@@ -249,7 +249,34 @@ async def faq(interaction: discord.Interaction, topic: str, member: discord.Memb
     view = reply_view(reply, member.id, reply.language)
     if view is not None:
         kwargs["view"] = view
+    question = await _latest_message_of(interaction.channel, member.id)
+    if question is not None:  # a reply to the candidate's own question, as a moderator would do it
+        kwargs.pop("content")
+        kwargs["allowed_mentions"] = discord.AllowedMentions(
+            everyone=False, roles=False, users=[member], replied_user=True
+        )
+        try:
+            await question.reply(**kwargs)
+        except discord.HTTPException:
+            kwargs["content"] = member.mention
+        else:
+            await interaction.response.send_message(t("faq_posted", lang), ephemeral=True)
+            return
     await interaction.response.send_message(**kwargs)
+
+
+async def _latest_message_of(channel: Any, member_id: int, scan: int = 50) -> discord.Message | None:
+    """The member's most recent message among the channel's last `scan` ones (None if unreadable)."""
+    history = getattr(channel, "history", None)
+    if history is None:
+        return None
+    try:
+        async for message in history(limit=scan):
+            if message.author.id == member_id:
+                return message
+    except discord.HTTPException:  # no Read Message History permission: answer with a mention instead
+        return None
+    return None
 
 
 @faq.autocomplete("topic")

@@ -917,6 +917,10 @@ class FakeDiscord:
             return self._ok(self.public(self._store_message(channel_id, body, files)))
         if len(parts) == 3 and parts[2] == "typing" and m == "POST":
             return self._ok(None)
+        if len(parts) == 3 and parts[2] == "messages" and m == "GET":  # channel history, newest first
+            in_channel = [msg for msg in self.messages.values() if msg["channel_id"] == channel_id]
+            in_channel.sort(key=lambda msg: int(msg["id"]), reverse=True)
+            return self._ok([self.public(msg) for msg in in_channel[:100]])
         if len(parts) >= 4 and parts[2] == "messages":
             msg = self.messages.get(parts[3])
             if msg is None or msg["channel_id"] != channel_id:

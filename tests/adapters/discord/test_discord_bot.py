@@ -355,6 +355,24 @@ async def test_faq_pings_only_the_candidate(world: World, bot: AssistantBot) -> 
     assert "23" in data["embeds"][0]["description"]
 
 
+async def test_faq_replies_to_the_candidates_latest_message(world: World, bot: AssistantBot) -> None:
+    fake = world.fake
+    question = await fake.user_message(world.help, world.candidate, "c'est quand la date limite ?")
+    interaction = await fake.slash(
+        "faq",
+        world.moderator,
+        world.help,
+        [opt("topic", "enjmin.deadline"), opt("member", world.candidate["id"], 6)],
+        resolved=_resolved(fake, world, world.candidate),
+    )
+    reply = await replies_to(fake, question)  # a reply to the candidate's own message
+    assert "23" in reply["embeds"][0]["description"]
+    mentions = reply["_allowed_mentions"]  # it notifies that candidate only
+    assert mentions["parse"] == [] and mentions["users"] == [int(world.candidate["id"])]
+    assert mentions["replied_user"] is True
+    assert is_ephemeral(await callback(fake, interaction))  # the moderator gets a private confirmation
+
+
 async def test_context_menu_answers_the_candidates_message(world: World, bot: AssistantBot) -> None:
     fake = world.fake
     question = await fake.user_message(world.general, world.candidate, QUESTION)
