@@ -24,13 +24,6 @@ def run(args: argparse.Namespace | Mapping[str, Any] | None = None, **kwargs: An
     return _run(args, **kwargs)
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add `--webhook-url`, `--listen`, `--port`, `--webhook-secret`, `--kb`, `--db` to a (sub)parser."""
-    from adapters.telegram.app import add_arguments as _add
-
-    _add(parser)
-
-
 def build_application(
     assistant: Assistant, storage: Storage, token: str, base_url: str | None = None, **kwargs: Any
 ) -> Application:

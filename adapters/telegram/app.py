@@ -112,27 +112,6 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 # running ---------------------------------------------------------------------------------------------------
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The `candidate-assistant telegram` options (the CLI may call this to build its subparser)."""
-    parser.add_argument(
-        "--webhook-url", help="public HTTPS URL Telegram posts updates to (default: long polling)"
-    )
-    parser.add_argument(
-        "--listen", default="127.0.0.1", help="address the webhook server binds (default 127.0.0.1)"
-    )
-    parser.add_argument("--port", type=int, default=8443, help="port the webhook server binds (default 8443)")
-    parser.add_argument(
-        "--webhook-secret",
-        default=None,
-        help="secret Telegram sends with every webhook request (default: $TELEGRAM_WEBHOOK_SECRET, "
-        "else a random one per start)",
-    )
-    parser.add_argument(
-        "--kb", default=None, help="knowledge folder (default: bundled / $CANDIDATE_ASSISTANT_KB)"
-    )
-    parser.add_argument("--db", default=None, help="SQLite file (default: $CANDIDATE_ASSISTANT_DB)")
-
-
 def run(args: argparse.Namespace | Mapping[str, Any] | None = None, **kwargs: Any) -> int:
     """Run the bot until interrupted. Options come from an argparse namespace and/or keyword arguments
     (webhook_url, listen, port, webhook_secret, kb, db); the token from `TELEGRAM_BOT_TOKEN`."""

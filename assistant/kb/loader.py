@@ -125,9 +125,6 @@ class KnowledgeBase:
     shared: SharedFile = field(default_factory=SharedFile)
     intents: dict[str, Intent] = field(default_factory=dict)
 
-    def intent_programme(self, intent: Intent) -> ProgrammeData | None:
-        return self.programmes.get(intent.scope)
-
     def message(self, key: str, lang: str) -> str:
         text = self.shared.messages.get(key)
         return text.get(lang) if text else key
