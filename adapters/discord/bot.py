@@ -31,7 +31,7 @@ from adapters.discord.cooldowns import Cooldowns
 from adapters.discord.i18n import FrenchTranslator, lang_of, t
 from adapters.discord.moderation import GuildOnly, NotModerator, interaction_is_moderator
 from adapters.discord.reminders import ReminderScheduler
-from adapters.discord.render import quote_question, reply_embed
+from adapters.discord.render import NO_MENTIONS, quote_question, reply_embed
 from adapters.discord.settings import ChatSettings, Defaults, guild_scope, user_key
 from adapters.discord.views import DYNAMIC_ITEMS, reply_view
 from assistant.context import Conversation
@@ -40,7 +40,6 @@ from assistant.storage import Storage
 
 log = logging.getLogger("candidate_assistant.discord")
 
-NO_MENTIONS = discord.AllowedMentions.none()
 MAX_CONVERSATIONS = 5000
 MAX_QUESTION = 1500
 T = TypeVar("T")

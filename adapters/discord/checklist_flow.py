@@ -18,7 +18,14 @@ import discord
 from discord import app_commands
 
 from adapters.discord.i18n import lang_of
-from adapters.discord.render import EMBED_TOTAL_MAX, checklist_embed, embed_size, escape, truncate
+from adapters.discord.render import (
+    EMBED_TOTAL_MAX,
+    NO_MENTIONS,
+    checklist_embed,
+    embed_size,
+    escape,
+    truncate,
+)
 from adapters.discord.settings import user_key
 from assistant.checklist import (
     Checklist,
@@ -42,7 +49,6 @@ CONTROLS = ("qa:back", "qa:restart")
 BUTTONS_MAX = 5
 SELECT_OPTIONS_MAX = 25
 MAX_STATES = 2000
-NO_MENTIONS = discord.AllowedMentions.none()
 
 TEXTS = {
     "title": {"en": "📝 Personal checklist", "fr": "📝 Liste personnalisée"},

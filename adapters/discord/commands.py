@@ -15,7 +15,7 @@ from discord import app_commands
 from adapters.discord.checklist_flow import checklist_command, remind_command
 from adapters.discord.i18n import lang_of, t
 from adapters.discord.moderation import moderator_only
-from adapters.discord.render import reply_embed, stats_embed, truncate
+from adapters.discord.render import NO_MENTIONS, reply_embed, stats_embed, truncate
 from adapters.discord.settings import channel_scope, guild_scope
 from adapters.discord.views import reply_view
 
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from adapters.discord.bot import AssistantBot
 
 CHOICES_MAX = 25
-NO_MENTIONS = discord.AllowedMentions.none()
 STAFF_PERMISSIONS = discord.Permissions(manage_messages=True)
 
 

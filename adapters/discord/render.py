@@ -25,6 +25,8 @@ FIELD_NAME_MAX = 256
 FIELD_VALUE_MAX = 1024
 FOOTER_MAX = 2048
 EMBED_TOTAL_MAX = 6000
+NO_MENTIONS = discord.AllowedMentions.none()
+"""Every message the bot sends pings nobody (only `/faq` widens it to one candidate)."""
 ELLIPSIS = "…"
 
 COLOURS = {"answer": 0x2E7D32, "clarify": 0x1565C0, "decline": 0x757575}

@@ -469,4 +469,4 @@ def test_checker_knows_exactly_the_profile_fields() -> None:
     from assistant.checklist.profile import PROFILE_FIELDS as CHECKLIST_FIELDS
     from assistant.kb.loader import PROFILE_FIELDS
 
-    assert PROFILE_FIELDS == {*CHECKLIST_FIELDS, "programme"}
+    assert {*CHECKLIST_FIELDS, "programme"} == PROFILE_FIELDS
