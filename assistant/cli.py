@@ -92,10 +92,14 @@ def main(argv: list[str] | None = None) -> int:
 
             return run(args)
         if args.command == "telegram":
+            if not _has_module("telegram", "telegram"):
+                return 2
             from adapters.telegram import run as run_telegram
 
             return run_telegram(args)
         if args.command == "discord":
+            if not _has_module("discord", "discord"):
+                return 2
             from adapters.discord.bot import run as run_discord
 
             return run_discord(kb_path=args.kb, db_path=args.db)
@@ -108,6 +112,20 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     parser.print_help()
     return 2
+
+
+def _has_module(module: str, extra: str) -> bool:
+    """The bots' libraries are extras: say how to install them rather than fail with a traceback."""
+    import importlib.util
+
+    if importlib.util.find_spec(module) is not None:
+        return True
+    print(
+        f"candidate-assistant: the {extra} bot needs its extra: pip install 'candidate-assistant[{extra}]' "
+        f"(from a checkout: pip install -e '.[{extra}]')",
+        file=sys.stderr,
+    )
+    return False
 
 
 class KnowledgeLoadFailed(Exception):
