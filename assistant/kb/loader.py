@@ -396,13 +396,13 @@ def _cross_checks(
     out: list[Problem] = []
     for pdata in kb.programmes.values():
         out.extend(_programme_checks(pdata, positions[pdata.path]))
+    shared = positions.get(next((f for f in positions if f.endswith(SHARED_FILE)), ""))
     for key in REQUIRED_MESSAGES if check_messages else ():
         if key not in kb.shared.messages:
-            pos = positions.get(next((f for f in positions if f.endswith(SHARED_FILE)), ""))
-            line, col = pos.at(("messages",)) if pos else (1, 1)
+            line, col = shared.at(("messages",)) if shared else (1, 1)
             out.append(
                 Problem(
-                    pos.file if pos else SHARED_FILE,
+                    shared.file if shared else SHARED_FILE,
                     line,
                     col,
                     key,
@@ -415,105 +415,67 @@ def _cross_checks(
 
     for intent in kb.intents.values():
         file, pos, idx = locs[intent.id]
-        base = ("intents", idx)
         pdata = kb.programmes.get(intent.scope)
+
+        def report(loc: tuple, message: str, hint: str) -> None:
+            line, col = pos.at(("intents", idx, *loc))  # noqa: B023 - used at once, in this iteration
+            out.append(Problem(file, line, col, intent.id, message, hint))  # noqa: B023
+
+        mine: set[str] = set()
         for lang in ("fr", "en"):
-            examples = getattr(intent.examples, lang)
-            for j, utt in enumerate(examples):
+            for j, utt in enumerate(getattr(intent.examples, lang)):
                 norm = normalize(utt)
-                other = seen_utterances.get(norm)
-                if other == intent.id:
-                    line, col = pos.at((*base, "examples", lang, j))
-                    out.append(
-                        Problem(
-                            file,
-                            line,
-                            col,
-                            intent.id,
-                            f"example “{utt}” is written twice in this intent",
-                            "remove the copy: repeated examples teach the matcher nothing",
-                        )
+                other = seen_utterances.setdefault(norm, intent.id)
+                if other != intent.id:
+                    report(
+                        ("examples", lang, j),
+                        f"example “{utt}” also belongs to intent `{other}`",
+                        "an example must point to one intent only: reword or remove one of them",
                     )
-                elif other is not None:
-                    line, col = pos.at((*base, "examples", lang, j))
-                    out.append(
-                        Problem(
-                            file,
-                            line,
-                            col,
-                            intent.id,
-                            f"example “{utt}” also belongs to intent `{other}`",
-                            "an example must point to one intent only: reword or remove one of them",
-                        )
+                elif norm in mine:
+                    report(
+                        ("examples", lang, j),
+                        f"example “{utt}” is written twice in this intent",
+                        "remove the copy: repeated examples teach the matcher nothing",
                     )
-                elif other is None:
-                    seen_utterances[norm] = intent.id
-        total = len(intent.examples.fr) + len(intent.examples.en)
-        if total < MIN_EXAMPLES or not intent.examples.fr or not intent.examples.en:
-            line, col = pos.at((*base, "examples"))
-            out.append(
-                Problem(
-                    file,
-                    line,
-                    col,
-                    intent.id,
-                    f"only {len(intent.examples.fr)} French and {len(intent.examples.en)} English examples",
-                    f"give at least {MIN_EXAMPLES} varied examples, in both French and English",
-                )
+                mine.add(norm)
+        fr, en = len(intent.examples.fr), len(intent.examples.en)
+        if fr + en < MIN_EXAMPLES or not fr or not en:
+            report(
+                ("examples",),
+                f"only {fr} French and {en} English examples",
+                f"give at least {MIN_EXAMPLES} varied examples, in both French and English",
             )
         for lang in ("fr", "en"):
             template = intent.answer.get(lang)
             for bad in malformed(template):
-                line, col = pos.at((*base, "answer", lang))
-                out.append(
-                    Problem(
-                        file,
-                        line,
-                        col,
-                        intent.id,
-                        f"`{bad}` in the {lang} answer is not a valid placeholder",
-                        "write placeholders as {kind:id} in lower case without spaces, e.g. {date:deadline}",
-                    )
+                report(
+                    ("answer", lang),
+                    f"`{bad}` in the {lang} answer is not a valid placeholder",
+                    "write placeholders as {kind:id} in lower case without spaces, e.g. {date:deadline}",
                 )
             for kind, arg, offset in placeholders(template):
                 problem = _check_placeholder(kb, pdata, kind, arg)
                 if problem:
-                    line, col = pos.at((*base, "answer", lang))
-                    out.append(
-                        Problem(
-                            file,
-                            line,
-                            col,
-                            intent.id,
-                            f"placeholder `{template[offset:].split('}')[0]}}}` in the {lang} answer {problem[0]}",
-                            problem[1],
-                        )
+                    written = template[offset:].split("}")[0] + "}"
+                    report(
+                        ("answer", lang),
+                        f"placeholder `{written}` in the {lang} answer {problem[0]}",
+                        problem[1],
                     )
         for follow in intent.follow_ups:
             if follow not in kb.intents:
-                line, col = pos.at((*base, "follow_ups"))
-                out.append(
-                    Problem(
-                        file,
-                        line,
-                        col,
-                        intent.id,
-                        f"follow-up `{follow}` is not an intent",
-                        "use the id of an existing intent",
-                    )
+                report(
+                    ("follow_ups",),
+                    f"follow-up `{follow}` is not an intent",
+                    "use the id of an existing intent",
                 )
         for ref in ([intent.source] if intent.source else []) + intent.links:
             if pdata is None or ref not in pdata.links:
-                line, col = pos.at((*base, "source" if ref == intent.source else "links"))
-                out.append(
-                    Problem(
-                        file,
-                        line,
-                        col,
-                        intent.id,
-                        f"link `{ref}` is not defined",
-                        "add it under programme.links or use an existing link id",
-                    )
+                report(
+                    ("source" if ref == intent.source else "links",),
+                    f"link `{ref}` is not defined",
+                    "add it under programme.links or use an existing link id",
                 )
     return out
 
