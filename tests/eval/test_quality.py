@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT.parent / "shared" / "eval" / "dev.yaml"
 HELDOUT = Path(__file__).with_name("heldout.yaml")
 HELDOUT2 = Path(__file__).with_name("heldout2.yaml")
+HELDOUT3 = Path(__file__).with_name("heldout3.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +36,15 @@ def test_second_heldout_set(assistant: Assistant) -> None:
     assert figures["pass"] >= 0.78
     assert figures["oos_declined"] >= 0.80
     assert figures["language_right"] >= 0.95
+
+
+def test_third_heldout_set(assistant: Assistant) -> None:
+    """Written last and never used for tuning: the closest estimate of questions nobody here has seen."""
+    figures = evaluate(assistant, load_cases(HELDOUT3)).figures()
+    assert figures["pass"] >= 0.90
+    assert figures["oos_declined"] >= 0.75
+    assert figures["in_scope_wrongly_declined"] <= 0.05
+    assert figures["language_right"] >= 0.98
 
 
 @pytest.mark.skipif(not DEV.exists(), reason="shared/eval/dev.yaml is not beside the repository")
