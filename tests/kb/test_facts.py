@@ -365,7 +365,7 @@ def test_iim_refund_rules(iim: ProgrammeData) -> None:
     assert has(
         bac,
         "echec au baccalaureat",
-        "remboursement total",
+        "totalite du remboursement",
         "hors frais de dossier",
         "releve de notes",
         lang="fr",
