@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from adapters.discord.i18n import lang_of
+from adapters.discord.i18n import lang_of, t
 from adapters.discord.render import (
     EMBED_TOTAL_MAX,
     NO_MENTIONS,
@@ -37,7 +37,6 @@ from assistant.checklist import (
     subscribe,
     to_ics,
 )
-from assistant.checklist.reminders import days_before_text
 
 if TYPE_CHECKING:
     from adapters.discord.bot import AssistantBot
@@ -49,44 +48,6 @@ CONTROLS = ("qa:back", "qa:restart")
 BUTTONS_MAX = 5
 SELECT_OPTIONS_MAX = 25
 MAX_STATES = 2000
-
-TEXTS = {
-    "title": {"en": "📝 Personal checklist", "fr": "📝 Liste personnalisée"},
-    "pick": {"en": "Choose an answer…", "fr": "Choisissez une réponse…"},
-    "remind_button": {"en": "🔔 Remind me by DM", "fr": "🔔 Me le rappeler en MP"},
-    "not_yours": {
-        "en": "This questionnaire belongs to someone else: run /checklist.",
-        "fr": "Ce questionnaire appartient à quelqu'un d'autre : lancez /checklist.",
-    },
-    "expired": {
-        "en": "This questionnaire had expired: here it is again from the start.",
-        "fr": "Ce questionnaire avait expiré : le voici depuis le début.",
-    },
-    "subscribed": {
-        "en": "🔔 {count} reminder(s) by direct message, {days} before each date. "
-        "Next: {next}. Stop with /remind off, erase everything with /forget.",
-        "fr": "🔔 {count} rappel(s) en message privé, {days} avant chaque date. "
-        "Prochain : {next}. Arrêt avec /remind off, tout effacer avec /forget.",
-    },
-    "nothing": {
-        "en": "No upcoming deadline to remind you of for this programme.",
-        "fr": "Aucune échéance à venir à vous rappeler pour cette formation.",
-    },
-    "need_checklist": {
-        "en": "Run /checklist first (or ask in a channel bound to a programme) so I know which "
-        "deadlines concern you.",
-        "fr": "Lancez d'abord /checklist (ou demandez dans un salon lié à une formation) pour que "
-        "je sache quelles échéances vous concernent.",
-    },
-    "stopped": {"en": "Reminders stopped ({count} removed).", "fr": "Rappels arrêtés ({count} supprimé(s))."},
-}
-
-
-def text(key: str, lang: str, **values: Any) -> str:
-    entry = TEXTS[key]["fr"] if lang == "fr" else TEXTS[key]["en"]
-    if "{days}" in entry:  # the reminder offsets are the core's, never restated here
-        values = {"days": days_before_text(lang), **values}
-    return entry.format(**values)
 
 
 # persistent components ----------------------------------------------------------------------------------
@@ -192,14 +153,14 @@ def step_view(step: QuestionnaireStep, owner: int, lang: str) -> discord.ui.View
             discord.SelectOption(label=truncate(b.label, 100) or "…", value=b.action.removeprefix(QA_PREFIX))
             for b in answers[:SELECT_OPTIONS_MAX]
         ]
-        view.add_item(AnswerSelect(owner, options, placeholder=text("pick", lang)))
+        view.add_item(AnswerSelect(owner, options, placeholder=t("pick", lang)))
     else:
         for button in answers:
             view.add_item(AnswerButton(owner, button.action, button.label, row=0))
     for button in controls:
         view.add_item(AnswerButton(owner, button.action, button.label, control=True, row=3))
     if step.done and step.checklist is not None:
-        view.add_item(RemindButton(owner, text("remind_button", lang)))
+        view.add_item(RemindButton(owner, t("remind_button", lang)))
     return view
 
 
@@ -207,7 +168,7 @@ def step_embed(step: QuestionnaireStep, lang: str) -> discord.Embed:
     body = escape(step.prompt)
     if step.error:
         body = f"⚠ {escape(step.error)}\n\n{body}"
-    return discord.Embed(title=text("title", lang), description=truncate(body, 4000), colour=0x1565C0)
+    return discord.Embed(title=t("title", lang), description=truncate(body, 4000), colour=0x1565C0)
 
 
 def checklist_files(checklist: Checklist) -> list[discord.File]:
@@ -257,7 +218,7 @@ class ChecklistFlow:
     async def answer(self, interaction: discord.Interaction, owner: int, action: str) -> None:
         lang = lang_of(interaction.locale)
         if interaction.user.id != owner:
-            await interaction.response.send_message(text("not_yours", lang), ephemeral=True)
+            await interaction.response.send_message(t("not_yours", lang), ephemeral=True)
             return
         state = self.states.get(owner)
         questionnaire = self.questionnaire()
@@ -265,7 +226,7 @@ class ChecklistFlow:
             step = await self.bot.core(
                 questionnaire.start, lang, self._bound_programme(interaction), self.bot.today()
             )
-            step = step.model_copy(update={"error": text("expired", lang)})
+            step = step.model_copy(update={"error": t("expired", lang)})
         else:
             step = await self.bot.core(questionnaire.answer, state, action, self.bot.today())
         self._remember(owner, step.state)
@@ -294,12 +255,12 @@ class ChecklistFlow:
     async def remind_from_checklist(self, interaction: discord.Interaction, owner: int) -> None:
         lang = lang_of(interaction.locale)
         if interaction.user.id != owner:
-            await interaction.response.send_message(text("not_yours", lang), ephemeral=True)
+            await interaction.response.send_message(t("not_yours", lang), ephemeral=True)
             return
         state = self.states.get(owner)
         profile = self.questionnaire().profile(state) if state else None
         if profile is None:
-            await interaction.response.send_message(text("need_checklist", lang), ephemeral=True)
+            await interaction.response.send_message(t("need_checklist", lang), ephemeral=True)
             return
         self.bot.storage.save_profile(user_key(owner), profile.model_dump(mode="json"))
         await interaction.response.send_message(
@@ -320,13 +281,13 @@ class ChecklistFlow:
             self.bot.now(),
         )
         if not stored:
-            return text("nothing", lang)
+            return t("nothing", lang)
         for reminder in stored:
             self.bot.reminders.schedule(reminder)
         first = stored[0]
         event = kb.programmes[programme].events[first.event_id]
         when = first.fire_at.strftime("%Y-%m-%d %H:%M %Z").strip()
-        return text("subscribed", lang, count=len(stored), next=f"{escape(event.title.get(lang))} ({when})")
+        return t("subscribed", lang, count=len(stored), next=f"{escape(event.title.get(lang))} ({when})")
 
 
 # commands -----------------------------------------------------------------------------------------------
@@ -355,13 +316,13 @@ def remind_command() -> app_commands.Command[Any, ..., Any]:
         if action == "off":
             bot.reminders.cancel_user(user_key(owner))
             count = bot.storage.remove_reminders(user_key(owner))
-            await interaction.response.send_message(text("stopped", lang, count=count), ephemeral=True)
+            await interaction.response.send_message(t("stopped", lang, count=count), ephemeral=True)
             return
         profile = saved_profile(bot.assistant.kb, bot.storage.get_profile(user_key(owner)))
         flow = bot.checklists
         programme = profile.programme if profile else flow._bound_programme(interaction)
         if programme is None or programme not in bot.assistant.kb.programmes:
-            await interaction.response.send_message(text("need_checklist", lang), ephemeral=True)
+            await interaction.response.send_message(t("need_checklist", lang), ephemeral=True)
             return
         await interaction.response.send_message(
             flow.subscribe(owner, profile, programme, lang), ephemeral=True

@@ -11,6 +11,8 @@ from typing import Literal
 import discord
 from discord import app_commands
 
+from assistant.checklist.reminders import days_before_text
+
 Lang = Literal["fr", "en"]
 
 # English source string -> French. Command and option names must match Discord's name rules
@@ -69,6 +71,35 @@ FRENCH: dict[str, str] = {
 }
 
 MESSAGES: dict[str, dict[Lang, str]] = {
+    # the guided checklist and reminders
+    "title": {"en": "📝 Personal checklist", "fr": "📝 Liste personnalisée"},
+    "pick": {"en": "Choose an answer…", "fr": "Choisissez une réponse…"},
+    "remind_button": {"en": "🔔 Remind me by DM", "fr": "🔔 Me le rappeler en MP"},
+    "not_yours": {
+        "en": "This questionnaire belongs to someone else: run /checklist.",
+        "fr": "Ce questionnaire appartient à quelqu'un d'autre : lancez /checklist.",
+    },
+    "expired": {
+        "en": "This questionnaire had expired: here it is again from the start.",
+        "fr": "Ce questionnaire avait expiré : le voici depuis le début.",
+    },
+    "subscribed": {
+        "en": "🔔 {count} reminder(s) by direct message, {days} before each date. "
+        "Next: {next}. Stop with /remind off, erase everything with /forget.",
+        "fr": "🔔 {count} rappel(s) en message privé, {days} avant chaque date. "
+        "Prochain : {next}. Arrêt avec /remind off, tout effacer avec /forget.",
+    },
+    "nothing": {
+        "en": "No upcoming deadline to remind you of for this programme.",
+        "fr": "Aucune échéance à venir à vous rappeler pour cette formation.",
+    },
+    "need_checklist": {
+        "en": "Run /checklist first (or ask in a channel bound to a programme) so I know which "
+        "deadlines concern you.",
+        "fr": "Lancez d'abord /checklist (ou demandez dans un salon lié à une formation) pour que "
+        "je sache quelles échéances vous concernent.",
+    },
+    "stopped": {"en": "Reminders stopped ({count} removed).", "fr": "Rappels arrêtés ({count} supprimé(s))."},
     "not_moderator": {
         "en": "Sorry, only moderators can use this command.",
         "fr": "Désolé, seuls les modérateurs peuvent utiliser cette commande.",
@@ -171,6 +202,8 @@ def t(key: str, lang: str, **values: object) -> str:
     """A UI message in `lang`, formatted with `values`."""
     texts = MESSAGES[key]
     text = texts["fr"] if lang == "fr" else texts["en"]
+    if "{days}" in text:  # the reminder offsets are the core's, never restated here
+        values = {"days": days_before_text(lang), **values}
     return text.format(**values) if values else text
 
 
