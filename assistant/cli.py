@@ -92,13 +92,13 @@ def main(argv: list[str] | None = None) -> int:
 
             return run(args)
         if args.command == "telegram":
-            if not _has_module("telegram", "telegram"):
+            if not _has_extra("telegram"):
                 return 2
             from adapters.telegram import run as run_telegram
 
             return run_telegram(args)
         if args.command == "discord":
-            if not _has_module("discord", "discord"):
+            if not _has_extra("discord"):
                 return 2
             from adapters.discord.bot import run as run_discord
 
@@ -114,11 +114,12 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
-def _has_module(module: str, extra: str) -> bool:
-    """The bots' libraries are extras: say how to install them rather than fail with a traceback."""
+def _has_extra(extra: str) -> bool:
+    """The bots' libraries are extras (`telegram`, `discord`, named like the module they install): say
+    how to install them rather than fail with a traceback."""
     import importlib.util
 
-    if importlib.util.find_spec(module) is not None:
+    if importlib.util.find_spec(extra) is not None:
         return True
     print(
         f"candidate-assistant: the {extra} bot needs its extra: pip install 'candidate-assistant[{extra}]' "

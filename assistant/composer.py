@@ -12,7 +12,7 @@ from assistant import timefmt
 from assistant.kb.loader import KnowledgeBase, ProgrammeData, event_end
 from assistant.kb.models import Intent
 from assistant.kb.templates import PLACEHOLDER
-from assistant.reply import Button, Link, Reply
+from assistant.reply import Button, Link, Reply, colon
 
 MAX_BUTTON_LABEL = 60
 
@@ -59,11 +59,7 @@ class Composer:
         if kind in ("event", "date"):
             ev = p.events[arg or ""]
             text = timefmt.describe(ev, lang, now, self.msg)
-            return (
-                f"{ev.title.get(lang)} : {text}"
-                if kind == "event" and lang == "fr"
-                else (f"{ev.title.get(lang)}: {text}" if kind == "event" else text)
-            )
+            return f"{ev.title.get(lang)}{colon(lang)}{text}" if kind == "event" else text
         if kind == "contact":
             return p.contacts[arg or ""].email
         if kind == "link":
@@ -83,14 +79,14 @@ class Composer:
         if kind == "calendar":
             return self.calendar(p, lang, now)
         if kind == "steps":
-            return self.steps(p, lang, now)
+            return self.steps(p, lang)
         if kind == "tracks":
             return "; ".join(t.title.get(lang) for t in p.file.tracks)
         if kind == "programme":
             return p.programme.name.get(lang)
         if kind == "session":
             return p.programme.session
-        return match_error(kind)
+        raise ValueError(f"unknown placeholder kind {kind!r} (the checker should have caught it)")
 
     def _programmes(self, only: str | None) -> list[ProgrammeData]:
         if only and only in self.kb.programmes:
@@ -112,32 +108,23 @@ class Composer:
     def contacts_text(self, programmes: list[ProgrammeData], lang: str) -> str:
         lines = []
         for d in programmes:
-            if d.programme.contacts:
-                parts = [f"{c.email} ({c.label.get(lang)})" for c in d.programme.contacts]
-                lines.append(
-                    f"{d.programme.short_name} : " + ", ".join(parts)
-                    if lang == "fr"
-                    else f"{d.programme.short_name}: " + ", ".join(parts)
-                )
-            else:
-                lines.append(
-                    f"{d.programme.short_name} : {self.msg('no_contact', lang)}"
-                    if lang == "fr"
-                    else f"{d.programme.short_name}: {self.msg('no_contact', lang)}"
-                )
-        return "\n" + "\n".join(f"- {line}" for line in lines)
+            contacts = ", ".join(f"{c.email} ({c.label.get(lang)})" for c in d.programme.contacts)
+            lines.append(f"- {d.programme.short_name}{colon(lang)}{contacts or self.msg('no_contact', lang)}")
+        return "\n" + "\n".join(lines)
 
     def calendar(self, p: ProgrammeData, lang: str, now: datetime) -> str:
         events = p.sorted_events()
         if not events:
             return self.msg("no_dates", lang).replace("{programme}", p.programme.short_name)
-        lines = []
-        for ev in events:
-            state = timefmt.status(ev, lang, now, self.msg)
-            lines.append(f"- {timefmt.short(ev, lang)} — {ev.title.get(lang)} ({state})")
-        return "\n" + "\n".join(lines)
+        return "\n" + "\n".join(self._event_line(ev, lang, now) for ev in events)
 
-    def steps(self, p: ProgrammeData, lang: str, now: datetime) -> str:
+    def _event_line(self, ev, lang: str, now: datetime) -> str:  # type: ignore[no-untyped-def]
+        """`- 23 janvier 2026, 12h — Limite de dépôt… (dans 13 jours)`: calendars and /deadlines."""
+        return (
+            f"- {timefmt.short(ev, lang)} — {ev.title.get(lang)} ({timefmt.status(ev, lang, now, self.msg)})"
+        )
+
+    def steps(self, p: ProgrammeData, lang: str) -> str:
         """The general procedure: unconditional steps of every path, or of the file's `general_path`."""
         lines = []
         for step in sorted(p.file.steps, key=lambda s: s.order):
@@ -204,9 +191,7 @@ class Composer:
                     links.append(source)
         decision = "decline" if intent.kind == "decline" else "answer"
         if decision == "decline":
-            return self.decline(
-                lang, p, confidence, intent=intent, lead=text, programme_filter=programme_filter
-            )
+            return self.decline(lang, p, confidence, lead=text)
         return Reply(
             decision=decision,
             language=lang,
@@ -231,9 +216,7 @@ class Composer:
         lang: str,
         p: ProgrammeData | None,
         confidence: float,
-        intent: Intent | None = None,
         lead: str | None = None,
-        programme_filter: str | None = None,
     ) -> Reply:
         scope = [p] if p is not None else list(self.kb.programmes.values())
         programmes = ", ".join(d.programme.name.get(lang) for d in scope)
@@ -260,13 +243,14 @@ class Composer:
             suggestions=self._help_buttons(lang),
         )
 
+    @property
+    def help_intent(self) -> Intent | None:
+        """The knowledge base's "what can you do" intent, offered when a message cannot be answered."""
+        return next((i for i in self.kb.intents.values() if i.kind == "help"), None)
+
     def _help_buttons(self, lang: str) -> list[Button]:
-        help_intent = next((i for i in self.kb.intents.values() if i.kind == "help"), None)
-        return (
-            [Button(label=self.intent_label(help_intent, lang), action=f"intent:{help_intent.id}")]
-            if help_intent
-            else []
-        )
+        intent = self.help_intent
+        return [Button(label=self.intent_label(intent, lang), action=f"intent:{intent.id}")] if intent else []
 
     def clarify_programme(self, lang: str, confidence: float, topic_intents: dict[str, Intent]) -> Reply:
         names = [self.kb.programmes[pid].programme.name.get(lang) for pid in topic_intents]
@@ -300,10 +284,7 @@ class Composer:
             if not upcoming:
                 blocks.append(self.msg("no_upcoming", lang).replace("{programme}", p.programme.short_name))
                 continue
-            lines = [
-                f"- {timefmt.short(ev, lang)} — {ev.title.get(lang)} ({timefmt.status(ev, lang, now, self.msg)})"
-                for ev in upcoming
-            ]
+            lines = [self._event_line(ev, lang, now) for ev in upcoming]
             blocks.append(f"{p.programme.short_name}\n" + "\n".join(lines))
         single = programmes[0] if len(programmes) == 1 else None
         return Reply(
@@ -316,7 +297,3 @@ class Composer:
             blocks=blocks,
             source=self.source_link(single, None, lang),
         )
-
-
-def match_error(kind: str) -> str:
-    raise ValueError(f"unknown placeholder kind {kind!r} (the checker should have caught it)")

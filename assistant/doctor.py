@@ -25,16 +25,12 @@ def diagnose(kb: KnowledgeBase) -> Diagnosis:
     matcher = Matcher(kb)
     result = Diagnosis()
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    index = 0
     for i, intent in enumerate(matcher.intents):
         for utt in list(intent.examples.fr) + list(intent.examples.en):
             analysis = matcher.analyze(utt)
             if not analysis.terms:
                 continue
-            # the utterance's own position in the index (same order as Matcher._build_index)
-            own = index if index < len(matcher.utt_intent) and matcher.utt_intent[index] == i else None
-            if own is not None:
-                index += 1
+            own = matcher.utt_index.get((i, utt))  # held out while it is being tested
             scopes = {"general", intent.scope}
             ranked = matcher.rank(analysis, scopes, exclude=own)
             predicted = ranked[0].intent.id if ranked else "(none)"

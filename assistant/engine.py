@@ -18,8 +18,9 @@ from assistant.matcher import Analysis, Candidate, Matcher
 from assistant.reply import Button, Reply
 
 DECLINE_BELOW = 0.32
-DECLINE_BELOW_UNSCOPED = 0.45
 """Below this score nothing in the knowledge base is close enough: say so rather than guess."""
+DECLINE_BELOW_UNSCOPED = 0.45
+"""The same floor for a question that names no programme in a conversation about none."""
 CLOSE_MARGIN = 0.03
 CLOSE_CEILING = 0.35
 """Two intents within CLOSE_MARGIN of each other, both weak: ask which one was meant."""
@@ -27,9 +28,20 @@ SOCIAL = ("greeting", "thanks")
 DECLINE_MARGIN = 0.1
 """A decline-intent must beat the best answerable intent by this much to win."""
 TOPIC_RATIO = 0.45
+"""Another programme's same-topic intent this close to the best one: ask which programme."""
 SOCIAL_RATIO = 0.6
 """A question after a greeting wins over the greeting when it scores at least this share of it."""
-"""Another programme's same-topic intent this close to the best one: ask which programme."""
+
+
+def _prefer_answer(best: Candidate, rival: Candidate) -> bool:
+    """Whether an answerable intent should win over a best decline or greeting: a question that also
+    matches an answerable intent almost as well deserves the answer, and in "Bonjour, comment... ?"
+    the greeting is politeness, the question is the message."""
+    if rival.score < DECLINE_BELOW:
+        return False
+    if best.intent.kind == "decline":
+        return rival.score >= best.score - DECLINE_MARGIN
+    return best.intent.kind in SOCIAL and rival.score >= SOCIAL_RATIO * best.score
 
 
 class Assistant:
@@ -87,7 +99,7 @@ class Assistant:
         scopes = {"general", prog} if prog else ({"general", *mentioned} if mentioned else None)
         candidates = self.matcher.rank(analysis, scopes)
         candidates = self._with_context(analysis, candidates, conv, scopes)
-        reply = self._decide(analysis, candidates, prog, lang, now, conv, text)
+        reply = self._decide(analysis, candidates, prog, lang, now)
         conv.language = lang
         conv.last_text = text
         if reply.decision == "answer":
@@ -133,7 +145,7 @@ class Assistant:
             )
         if kind == "lang" and value in ("fr", "en"):
             conv.language = value
-            help_intent = next((i for i in self.kb.intents.values() if i.kind == "help"), None)
+            help_intent = self.composer.help_intent
             if help_intent is not None:
                 return self.composer.answer(help_intent, value, now, 1.0, conv.active_programme())
         return self.composer.empty(lang)
@@ -185,10 +197,8 @@ class Assistant:
         candidates: list[Candidate],
         prog: str | None,
         lang: str,
-        now,
-        conv: Conversation,
-        text: str,
-    ) -> Reply:  # type: ignore[no-untyped-def]
+        now: datetime,
+    ) -> Reply:
         pdata = self.kb.programmes.get(prog) if prog else None
         # a question that names no programme, in a conversation about none, must match more clearly:
         # it is more likely about something else (another school, a driving licence...)
@@ -197,20 +207,9 @@ class Assistant:
             score = candidates[0].score if candidates else 0.0
             return self.composer.decline(lang, pdata, 1.0 - score)
         best = candidates[0]
-        if best.intent.kind == "decline":
-            # a question that also matches an answerable intent almost as well deserves the answer
-            rival = next((c for c in candidates[1:] if c.intent.kind == "faq"), None)
-            if (
-                rival is not None
-                and rival.score >= best.score - DECLINE_MARGIN
-                and rival.score >= DECLINE_BELOW
-            ):
-                best = rival
-        if best.intent.kind in SOCIAL:
-            # "Bonjour, comment ... ?": the greeting is politeness, the question is the message
-            rival = next((c for c in candidates[1:] if c.intent.kind == "faq"), None)
-            if rival is not None and rival.score >= max(DECLINE_BELOW, SOCIAL_RATIO * best.score):
-                best = rival
+        rival = next((c for c in candidates[1:] if c.intent.kind == "faq"), None)
+        if rival is not None and _prefer_answer(best, rival):
+            best = rival
         intent = best.intent
         if intent.kind == "decline":
             return self.composer.answer(intent, lang, now, best.score, prog)
@@ -235,7 +234,7 @@ class Assistant:
         )
         if close and best.score < CLOSE_CEILING:
             return self.composer.clarify_intent(lang, best.score, [intent, second.intent], prog)
-        reply = self.composer.answer(intent, lang, now, min(best.score, 1.0), prog)
+        reply = self.composer.answer(intent, lang, now, best.score, prog)
         if close:  # a near tie: answer the best, offer the other first
             offer = Button(
                 label=self.composer.intent_label(second.intent, lang), action=f"intent:{second.intent.id}"

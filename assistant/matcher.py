@@ -3,8 +3,9 @@
 Generic by design: it knows nothing about admissions. It indexes the knowledge base's example
 utterances and keywords, then scores a message with idf-weighted cosine similarity over stemmed,
 synonym-folded terms (the part that generalises to unseen phrasings), the share of the message's
-meaningful words that the intent knows (coverage), and rapidfuzz similarity to the closest examples
-(typos and near-duplicates). Unknown words are corrected to the closest known word with rapidfuzz.
+meaningful words that the intent knows (coverage), the staff-chosen keywords it hits, and rapidfuzz
+similarity to the closest examples (typos and near-duplicates). Unknown words are corrected to the
+closest known word with rapidfuzz; words still unknown lower the score.
 """
 
 from __future__ import annotations
@@ -30,10 +31,10 @@ _FOLLOW_UP = re.compile(r"^(et|and|what about|how about|sinon|pareil|meme chose|
 
 W_COSINE, W_COVERAGE, W_FUZZY, W_KEYWORD = 0.65, 0.2, 0.15, 0.1
 UNKNOWN_PENALTY = 0.8
-NAME_PENALTY = 2.0
-"""An unknown capitalised name (another school, a town) in a message naming none of our programmes
-weighs this much more than an ordinary unknown word."""
 """How much words the knowledge base has never seen lower the score (out-of-scope questions)."""
+NAME_PENALTY = 2.0
+"""The same for an unknown capitalised name (another school, a town) in a message naming none of our
+programmes."""
 TOP_K = 6
 SHORTLIST = 40
 """Intents compared example by example, after a cheap shortlist on shared words."""
@@ -71,7 +72,8 @@ class Matcher:
             for variant in variants:
                 for word in tokenize(str(variant), {}):
                     self.synonyms.setdefault(word, canonical)
-        self.phrases = {tuple(tokenize(k, {})): v for k, v in g.phrases.items() if tokenize(k, {})}
+        phrases = ((tuple(tokenize(k, {})), v) for k, v in g.phrases.items())
+        self.phrases = {key: v for key, v in phrases if key}
         self._phrase_len = max((len(k) for k in self.phrases), default=1)
         self.stopwords = {w for w in g.stopwords.fr + g.stopwords.en}
         self.markers = {"fr": set(g.language_markers.fr), "en": set(g.language_markers.en)}
@@ -133,6 +135,8 @@ class Matcher:
         self.utt_terms: list[frozenset[str]] = []
         self.utt_text: list[str] = []
         self.utt_intent: list[int] = []
+        self.utt_index: dict[tuple[int, str], int] = {}
+        """(intent position, example as written) -> its position in the index (for `kb doctor`)."""
         intent_terms: list[set[str]] = []
         self.keyword_terms: list[frozenset[str]] = []
         for idx, intent in enumerate(self.intents):
@@ -143,6 +147,7 @@ class Matcher:
                 terms = frozenset(self.content_terms(toks))
                 if not terms:
                     continue
+                self.utt_index[(idx, utt)] = len(self.utt_terms)
                 self.utt_terms.append(terms)
                 self.utt_text.append(" ".join(sorted(terms)))
                 self.utt_intent.append(idx)

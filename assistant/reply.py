@@ -10,6 +10,11 @@ Decision = Literal["answer", "clarify", "decline"]
 Language = Literal["fr", "en"]
 
 
+def colon(lang: str) -> str:
+    """French typography puts a space before the colon."""
+    return " : " if lang == "fr" else ": "
+
+
 class Link(BaseModel):
     label: str
     url: str = ""
@@ -50,7 +55,6 @@ class Reply(BaseModel):
         if extra:
             parts.append("\n".join(f"- {link.label}: {link.url}" for link in extra))
         if self.source is not None:
-            sep = " : " if self.language == "fr" else ": "
             url = f" — {self.source.url}" if self.source.url else ""
-            parts.append(f"Source{sep}{self.source.label}{url}")
+            parts.append(f"Source{colon(self.language)}{self.source.label}{url}")
         return "\n\n".join(p for p in parts if p)

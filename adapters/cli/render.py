@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.reply import Reply
+from assistant.reply import Reply, colon
 
 BOLD, DIM, CYAN, YELLOW, RESET = "\033[1m", "\033[2m", "\033[36m", "\033[33m", "\033[0m"
 
@@ -31,7 +31,6 @@ def render_reply(reply: Reply, colour: bool = False) -> str:
             )
         )
     if reply.source is not None:
-        sep = " : " if reply.language == "fr" else ": "
         url = f" — {paint(CYAN, reply.source.url)}" if reply.source.url else ""
-        parts.append(paint(DIM, f"Source{sep}{reply.source.label}") + url)
+        parts.append(paint(DIM, f"Source{colon(reply.language)}{reply.source.label}") + url)
     return "\n\n".join(p for p in parts if p)

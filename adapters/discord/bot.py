@@ -12,7 +12,6 @@ import logging
 import os
 import re
 import sys
-from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -34,7 +33,7 @@ from adapters.discord.reminders import ReminderScheduler
 from adapters.discord.render import NO_MENTIONS, quote_question, reply_embed
 from adapters.discord.settings import ChatSettings, Defaults, guild_scope, user_key
 from adapters.discord.views import DYNAMIC_ITEMS, reply_view
-from assistant.context import Conversation
+from assistant.context import Conversation, ConversationCache
 from assistant.reply import Reply
 from assistant.storage import Storage
 
@@ -153,7 +152,7 @@ class AssistantBot(commands.Bot):
             ),
         )
         self.cooldowns = Cooldowns()
-        self.conversations: OrderedDict[tuple[int, int], Conversation] = OrderedDict()
+        self.conversations = ConversationCache(MAX_CONVERSATIONS)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="assistant-core")
         self.reminders = ReminderScheduler(self)
         self.checklists = ChecklistFlow(self)
@@ -202,17 +201,13 @@ class AssistantBot(commands.Bot):
     def conversation(self, channel: Any, user_id: int, guild_id: int | None) -> Conversation:
         """The per-(channel, user) conversation, with the programme staff bound to the channel."""
         key = (getattr(channel, "id", 0) or 0, user_id)
-        conv = self.conversations.pop(key, None) or Conversation()
-        self.conversations[key] = conv
-        while len(self.conversations) > MAX_CONVERSATIONS:
-            self.conversations.popitem(last=False)
+        conv = self.conversations.get(key)
         parent_id = getattr(channel, "parent_id", None)
         conv.bound_programme = self.settings.programme(guild_id, key[0], parent_id)
         return conv
 
     def drop_conversations(self, user_id: int) -> None:
-        for key in [k for k in self.conversations if k[1] == user_id]:
-            del self.conversations[key]
+        self.conversations.drop(lambda key: key[1] == user_id)
 
     async def ask(
         self,

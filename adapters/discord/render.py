@@ -15,7 +15,7 @@ from adapters.discord.i18n import t
 from assistant.checklist.fmt import countdown, format_date, format_due
 from assistant.checklist.model import Checklist
 from assistant.checklist.texts import msg
-from assistant.reply import Reply
+from assistant.reply import Reply, colon
 
 CONTENT_MAX = 2000
 TITLE_MAX = 256
@@ -156,23 +156,23 @@ def checklist_embed(checklist: Checklist, budget: int = EMBED_TOTAL_MAX) -> disc
     The complete list always travels as attachments (.ics and text), so trimming here loses nothing.
     """
     lang = checklist.language
-    colon = " : " if lang == "fr" else ": "
+    sep = colon(lang)
     title = truncate(escape(msg("heading", lang, programme=checklist.programme_name)), TITLE_MAX)
     if checklist.path is None:
         status = msg("eligible_unknown", lang)
     else:
         word = {True: "eligible_yes", False: "eligible_no", None: "eligible_jury"}[checklist.eligible]
-        status = f"{msg(word, lang)} — {msg('path', lang)}{colon}{checklist.path}"
+        status = f"{msg(word, lang)} — {msg('path', lang)}{sep}{checklist.path}"
     lines = [f"**{escape(status)}**"]
     if checklist.reason:
         lines.append(escape(checklist.reason))
     if checklist.requires:
-        lines.append(f"{escape(msg('requires', lang))}{colon}{escape(checklist.requires)}")
+        lines.append(f"{escape(msg('requires', lang))}{sep}{escape(checklist.requires)}")
     for warning in checklist.warnings:
         lines.append(f"⚠ {escape(warning)}")
     if checklist.missing_profile_fields:
         lines.append(f"\n**{escape(msg('missing', lang))}**")
-        lines += [f"• {escape(m.label)}{colon}{escape(m.changes)}" for m in checklist.missing_profile_fields]
+        lines += [f"• {escape(m.label)}{sep}{escape(m.changes)}" for m in checklist.missing_profile_fields]
     if not checklist.items:
         lines.append(escape(msg("empty", lang)))
     embed = discord.Embed(
@@ -189,10 +189,10 @@ def checklist_embed(checklist: Checklist, budget: int = EMBED_TOTAL_MAX) -> disc
         )
         flag = " ⚠" if item.overdue or item.late or item.kind == "unmet" else ""
         name = truncate(f"{n}. {escape(item.title)}{flag}", FIELD_NAME_MAX)
-        parts = [f"{escape(msg('due', lang))}{colon}{escape(when)}"]
+        parts = [f"{escape(msg('due', lang))}{sep}{escape(when)}"]
         if item.detail:
             parts.append(escape(item.detail))
-        parts.append(f"*{escape(msg('why', lang))}{colon}{escape(item.why)}*")
+        parts.append(f"*{escape(msg('why', lang))}{sep}{escape(item.why)}*")
         if item.link and item.link.url:
             parts.append(_masked_link(item.link.label, item.link.url))
         value = truncate("\n".join(parts), FIELD_VALUE_MAX)

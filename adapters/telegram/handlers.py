@@ -235,7 +235,7 @@ class Handlers:
         self.state.reminders.cancel_user(key)
         self.state.storage.forget(key)
         self.checklist.forget(user.id)
-        self.state.conversations.pop(user.id, None)  # the private chat's context
+        self.state.conversations.drop(lambda chat_id: chat_id == user.id)  # the private chat's context
         self.state.limiter.forget(key)
         self.state.button_limiter.forget(key)
         await self.say(update, context, t(lang, "forget_done"))

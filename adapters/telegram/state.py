@@ -31,7 +31,7 @@ from adapters.telegram.ratelimit import UserRateLimiter, Verdict
 from adapters.telegram.reminders import Clock, ReminderScheduler, utc_now
 from adapters.telegram.render import CallbackCodec, KeyButton, Outgoing, render_text
 from adapters.telegram.texts import t
-from assistant.context import Conversation
+from assistant.context import Conversation, ConversationCache
 from assistant.storage import Storage
 
 if TYPE_CHECKING:
@@ -64,12 +64,13 @@ class BotState:
     storage: Storage
     settings: Settings = field(default_factory=Settings)
     codec: CallbackCodec = field(default_factory=CallbackCodec)
-    conversations: dict[int, Conversation] = field(default_factory=dict)
+    conversations: ConversationCache = field(init=False)
     limiter: UserRateLimiter = field(init=False)
     button_limiter: UserRateLimiter = field(init=False)
     reminders: ReminderScheduler = field(init=False)
 
     def __post_init__(self) -> None:
+        self.conversations = ConversationCache(self.settings.max_conversations)
         self.limiter = UserRateLimiter(
             self.settings.rate_limit, self.settings.rate_window, clock=self.settings.monotonic
         )
@@ -105,28 +106,20 @@ class BotState:
         if chosen in ("fr", "en"):
             return chosen
         chat = update.effective_chat
-        conv = self.conversations.get(chat.id) if chat is not None else None
+        conv = self.conversations.peek(chat.id) if chat is not None else None
         if conv is not None and conv.language in ("fr", "en"):
             return conv.language
         code = (user.language_code or "") if user is not None else ""
         return "en" if code and not code.lower().startswith("fr") else "fr"
 
     def conversation(self, chat: Chat, user: User | None) -> Conversation:
-        conv = self.conversations.pop(chat.id, None)
-        if conv is not None:
-            self.conversations[chat.id] = conv  # most recently used last: eviction takes the oldest
-        else:
-            if len(self.conversations) >= self.settings.max_conversations:
-                self.conversations.pop(next(iter(self.conversations)))  # oldest chat first
-            conv = Conversation()
+        def create() -> Conversation:  # a new chat starts from what was stored
             if chat.type == ChatType.PRIVATE:
                 prefs = self.prefs(user)
-                conv.programme = prefs.get("programme")
-                conv.language = prefs.get("language")
-            else:
-                conv.bound_programme = self.storage.get_setting(f"{PLATFORM}:chat:{chat.id}", "programme")
-            self.conversations[chat.id] = conv
-        return conv
+                return Conversation(programme=prefs.get("programme"), language=prefs.get("language"))
+            return Conversation(bound_programme=self.storage.get_setting(self.chat_scope(chat), "programme"))
+
+        return self.conversations.get(chat.id, create)
 
     # rate limit -----------------------------------------------------------------------------------------
     async def admit(self, update: Update, bot: Bot) -> bool:

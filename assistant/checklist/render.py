@@ -7,6 +7,7 @@ import re
 from assistant.checklist.fmt import countdown, format_date, format_due
 from assistant.checklist.model import Checklist, ChecklistItem
 from assistant.checklist.texts import msg
+from assistant.reply import colon
 
 
 def _status(c: Checklist) -> str:
@@ -36,10 +37,6 @@ def _tags(item: ChecklistItem, lang: str) -> list[str]:
     return tags
 
 
-def _colon(lang: str) -> str:
-    return " : " if lang == "fr" else ": "
-
-
 def render_text(c: Checklist) -> str:
     """Plain text: one numbered entry per item, then missing information and warnings."""
     lang = c.language
@@ -52,7 +49,7 @@ def render_text(c: Checklist) -> str:
     if c.reason:
         lines.append(c.reason)
     if c.requires:
-        lines.append(f"{msg('requires', lang)}{_colon(lang)}{c.requires}")
+        lines.append(f"{msg('requires', lang)}{colon(lang)}{c.requires}")
     if c.warnings:
         lines += ["", msg("warnings", lang).upper()] + [f"! {w}" for w in c.warnings]
     lines += ["", msg("todo", lang).upper()]
@@ -61,19 +58,19 @@ def render_text(c: Checklist) -> str:
     for n, item in enumerate(c.items, 1):
         tags = _tags(item, lang)
         lines.append(f"{n}. [ ] {item.title}" + (f" ({', '.join(tags)})" if tags else ""))
-        lines.append(f"   {msg('due', lang)}{_colon(lang)}{_when(item, lang)}")
+        lines.append(f"   {msg('due', lang)}{colon(lang)}{_when(item, lang)}")
         if item.detail:
             lines.append(f"   {item.detail}")
-        lines.append(f"   {msg('why', lang)}{_colon(lang)}{item.why}")
+        lines.append(f"   {msg('why', lang)}{colon(lang)}{item.why}")
         if item.link and item.link.url:
-            lines.append(f"   {item.link.label}{_colon(lang)}{item.link.url}")
+            lines.append(f"   {item.link.label}{colon(lang)}{item.link.url}")
     if c.missing_profile_fields:
         lines += ["", msg("missing", lang).upper()]
-        lines += [f"- {m.label}{_colon(lang)}{m.changes}" for m in c.missing_profile_fields]
+        lines += [f"- {m.label}{colon(lang)}{m.changes}" for m in c.missing_profile_fields]
     if c.source:
         lines += [
             "",
-            f"Source{_colon(lang)}{c.source.label}" + (f" — {c.source.url}" if c.source.url else ""),
+            f"Source{colon(lang)}{c.source.label}" + (f" — {c.source.url}" if c.source.url else ""),
         ]
     return "\n".join(lines) + "\n"
 
@@ -101,7 +98,7 @@ def render_markdown(c: Checklist) -> str:
     if c.reason:
         out += ["", e(c.reason)]
     if c.requires:
-        out += ["", f"**{e(msg('requires', lang))}**{_colon(lang)}{e(c.requires)}"]
+        out += ["", f"**{e(msg('requires', lang))}**{colon(lang)}{e(c.requires)}"]
     if c.warnings:
         out += ["", f"### ⚠ {e(msg('warnings', lang))}", ""] + [f"- {e(w)}" for w in c.warnings]
     out += ["", f"### {e(msg('todo', lang))}", ""]
@@ -112,14 +109,14 @@ def render_markdown(c: Checklist) -> str:
         title = f"[{e(item.title)}](<{item.link.url}>)" if item.link and item.link.url else e(item.title)
         flag = " **⚠**" if (item.overdue and item.deadline) or item.late or item.kind == "unmet" else ""
         out.append(f"- [ ] **{title}**{flag}" + (f" _({', '.join(tags)})_" if tags else ""))
-        out.append(f"  - {e(msg('due', lang))}{_colon(lang)}{e(_when(item, lang))}")
+        out.append(f"  - {e(msg('due', lang))}{colon(lang)}{e(_when(item, lang))}")
         if item.detail:
             out.append(f"  - {e(item.detail)}")
-        out.append(f"  - _{e(msg('why', lang))}{_colon(lang)}{e(item.why)}_")
+        out.append(f"  - _{e(msg('why', lang))}{colon(lang)}{e(item.why)}_")
     if c.missing_profile_fields:
         out += ["", f"### {e(msg('missing', lang))}", ""]
-        out += [f"- **{e(m.label)}**{_colon(lang)}{e(m.changes)}" for m in c.missing_profile_fields]
+        out += [f"- **{e(m.label)}**{colon(lang)}{e(m.changes)}" for m in c.missing_profile_fields]
     if c.source:
         src = f"[{e(c.source.label)}](<{c.source.url}>)" if c.source.url else e(c.source.label)
-        out += ["", f"Source{_colon(lang)}{src}"]
+        out += ["", f"Source{colon(lang)}{src}"]
     return "\n".join(out) + "\n"

@@ -185,7 +185,7 @@ def load(root: str | Path | None = None) -> KnowledgeBase:
 
 
 def check(root: str | Path | None = None) -> tuple[KnowledgeBase | None, list[Problem]]:
-    """Validate a knowledge folder; returns the knowledge base (None if unusable) and all problems."""
+    """Validate a knowledge folder; returns what could be loaded (None without a folder) and all problems."""
     folder = Path(root) if root is not None else default_root()
     problems: list[Problem] = []
     if not folder.is_dir():
@@ -222,6 +222,7 @@ def check(root: str | Path | None = None) -> tuple[KnowledgeBase | None, list[Pr
                     "fix the YAML syntax (indentation, quotes, colons) at that place",
                 )
             )
+            shared_ok = shared_ok and path.name != SHARED_FILE  # its messages are unknown, not missing
             continue
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Problem(display, 1, 1, "-", f"cannot read file: {exc}", "save it as UTF-8 text"))
@@ -238,6 +239,7 @@ def check(root: str | Path | None = None) -> tuple[KnowledgeBase | None, list[Pr
                     "a knowledge file starts with `programme:` (or `intents:` for general.yaml)",
                 )
             )
+            shared_ok = shared_ok and path.name != SHARED_FILE
             continue
         if path.name == SHARED_FILE:
             shared = _validate(SharedFile, data, pos, problems)
@@ -455,6 +457,8 @@ def _cross_checks(
                     "write placeholders as {kind:id} in lower case without spaces, e.g. {date:deadline}",
                 )
             for kind, arg, offset in placeholders(template):
+                if kind == "message" and not check_messages:
+                    continue  # general.yaml could not be read: its messages are unknown, not missing
                 problem = _check_placeholder(kb, pdata, kind, arg)
                 if problem:
                     written = template[offset:].split("}")[0] + "}"
