@@ -28,7 +28,7 @@ eval: install
 	$(BIN)/candidate-assistant eval ../shared/eval/dev.yaml
 
 bench: install-dev
-	$(BIN)/python bench/matcher_bench.py
+	$(BIN)/python bench/assistant_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist *.egg-info

@@ -49,7 +49,7 @@ def build_parser(checklist_options: bool = True) -> argparse.ArgumentParser:
     kb_sub = kb.add_subparsers(dest="kb_command", metavar="TOOL")
     check = kb_sub.add_parser("check", help="validate a knowledge folder")
     check.add_argument("path", nargs="?")
-    kb_sub.add_parser("doctor", help="which intents the matcher confuses (leave-one-out)")
+    kb_sub.add_parser("doctor", help="which topics the model confuses (cross-validation)")
 
     cl = sub.add_parser("checklist", help="personalised checklist from a profile file")
     if checklist_options:  # its options pull in the checklist package: only when it is the command
@@ -173,17 +173,21 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _explain(assistant, question: str) -> str:  # type: ignore[no-untyped-def]
-    """Staff view of the matcher: terms read, unknown words, programmes, and the closest intents."""
-    analysis = assistant.matcher.analyze(question)
+    """Staff view of the understanding step: language, programmes, and the topics each sentence reads as."""
+    u = assistant.reader.read(question)
+    m = u.mention
+    th = assistant.thresholds
     lines = [
-        f"terms: {analysis.terms}  unknown: {analysis.unknown}  names: {sorted(analysis.names)}",
-        f"language: {analysis.language or '?'}  programmes: {analysis.programmes}",
+        f"language: {u.language or '?'} (clear: {u.language_clear})  programmes named: {m.named}  "
+        f"described: {m.described}  other: {m.other}  every: {m.every}  follow-up: {u.follow_up}",
+        f"thresholds: answer >= {th.answer:.2f}, decline when out-of-scope topics sum >= {th.decline:.2f}",
     ]
-    for cand in assistant.matcher.rank(analysis)[:5]:
-        lines.append(
-            f"  {cand.intent.id:32} score {cand.score:.3f}  (cosine {cand.cosine:.2f}, "
-            f"coverage {cand.coverage:.2f}, fuzzy {cand.fuzzy:.2f})"
-        )
+    for label, reading in [
+        ("message", u.whole),
+        *((f"sentence{'?' if r.question else ''}", r) for r in u.sentences),
+    ]:
+        top = "  ".join(f"{t} {p:.2f}" for t, p in reading.ranked[:4])
+        lines.append(f"  {label:10} {reading.text[:60]!r}: {top}  (known features: {reading.known})")
     return "\n".join(lines)
 
 
@@ -201,25 +205,36 @@ def _json_reply(text: str, reply) -> dict:  # type: ignore[no-untyped-def]
 
 
 def _ask_jsonl(assistant, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    """One question per line (text, or a JSON object with `text`, `programme`, `today`, `session`).
+    Lines with the same `session` share one conversation, in order: staff replay a chat this way."""
     from assistant.context import Conversation
 
     out = sys.stdout
+    sessions: dict[str, Conversation] = {}
     for lineno, raw in enumerate(sys.stdin, 1):
         line = raw.rstrip("\n")
         if not line.strip():
             continue
-        programme, today, text = args.programme, args.today, line
+        programme, today, text, session = args.programme, args.today, line, None
         if line.lstrip().startswith("{"):
             try:
                 obj = json.loads(line)
                 text = str(obj.get("text", ""))
                 programme = obj.get("programme") or programme
                 today = date.fromisoformat(obj["today"]) if obj.get("today") else today
+                session = obj.get("session")
             except (ValueError, TypeError, AttributeError) as exc:
                 out.write(json.dumps({"line": lineno, "error": f"invalid JSON object: {exc}"}) + "\n")
                 continue
-        reply = assistant.ask(text, Conversation(bound_programme=programme), language=args.lang, today=today)
-        out.write(json.dumps(_json_reply(text, reply), ensure_ascii=False) + "\n")
+        if session is not None:
+            conv = sessions.setdefault(str(session), Conversation(bound_programme=programme))
+        else:
+            conv = Conversation(bound_programme=programme)
+        reply = assistant.ask(text, conv, language=args.lang, today=today)
+        data = _json_reply(text, reply)
+        if session is not None:
+            data["session"] = str(session)
+        out.write(json.dumps(data, ensure_ascii=False) + "\n")
     out.flush()
     return 0
 
@@ -255,14 +270,20 @@ def _kb(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             return 1
         s = kb.summary()  # type: ignore[union-attr]
         print(
-            f"OK: {s['programmes']} programmes, {s['intents']} intents, {s['utterances']} utterances, "
-            f"{s['events']} events ({elapsed:.0f} ms)"
+            f"OK: {s['programmes']} programmes, {s['topics']} topics, {s['answers']} answers, "
+            f"{s['examples']} examples, {s['events']} events ({elapsed:.0f} ms)"
+        )
+        from assistant.nlu.classifier import featurizer_for, load_model
+
+        model = load_model(kb, featurizer_for(kb))  # refreshes the cached model after an edit
+        print(
+            f"topic model: {model.cv.accuracy:.1%} of examples right in cross-validation (`kb doctor` for details)"
         )
         return 0
     if args.kb_command == "doctor":
-        from assistant.doctor import diagnose, format_diagnosis
+        from assistant.doctor import format_diagnosis
 
-        print(format_diagnosis(diagnose(_assistant(args).kb)))
+        print(format_diagnosis(_assistant(args).reader.model))
         return 0
     parser.parse_args(["kb", "--help"])
     return 2

@@ -1,7 +1,8 @@
 """Rendering answers from templates and facts: the only place that turns knowledge into sentences.
 
 Templates cite facts by id (see `assistant.kb.templates`); dates are rendered relative to "now" so a
-past deadline is never presented as upcoming.
+past deadline is never presented as upcoming. Every fixed wording comes from the knowledge base's
+text catalogue (`texts.yaml`).
 """
 
 from __future__ import annotations
@@ -10,56 +11,48 @@ from datetime import datetime
 
 from assistant import timefmt
 from assistant.kb.loader import KnowledgeBase, ProgrammeData, event_end
-from assistant.kb.models import Intent
+from assistant.kb.models import Answer, Topic
 from assistant.kb.templates import PLACEHOLDER
 from assistant.reply import Button, Link, Reply, colon
 
 MAX_BUTTON_LABEL = 60
+MAX_COMPACT_CHARS = 1500
+"""An answer for several programmes at once stays within this; longer, the assistant asks which one."""
+MAX_COMPACT_PROGRAMMES = 3
+MAX_CHOICE_BUTTONS = 8
+MAX_LISTED = 5
+"""Programmes named, or contacts listed, in one reply; beyond, the reply says how many and where to look."""
 
 
 class Composer:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
 
-    def msg(self, key: str, lang: str) -> str:
-        return self.kb.message(key, lang)
+    def t(self, key: str, lang: str, **values: object) -> str:
+        return self.kb.t(key, lang, **values)
 
     # ------------------------------------------------------------------ facts → text
-    def render(
-        self,
-        template: str,
-        pdata: ProgrammeData | None,
-        lang: str,
-        now: datetime,
-        programme_filter: str | None = None,
-    ) -> str:
+    def render(self, template: str, pdata: ProgrammeData | None, lang: str, now: datetime) -> str:
         def repl(match) -> str:  # type: ignore[no-untyped-def]
-            kind, arg = match.group(1), match.group(2)
-            return self._fact(kind, arg, pdata, lang, now, programme_filter)
+            return self._fact(match.group(1), match.group(2), pdata, lang, now)
 
         return PLACEHOLDER.sub(repl, template)
 
-    def _fact(
-        self,
-        kind: str,
-        arg: str | None,
-        p: ProgrammeData | None,
-        lang: str,
-        now: datetime,
-        programme_filter: str | None,
-    ) -> str:
+    def _fact(self, kind: str, arg: str | None, p: ProgrammeData | None, lang: str, now: datetime) -> str:
         if kind == "programmes":
-            return ", ".join(f"{d.programme.name.get(lang)}" for d in self._programmes(programme_filter))
+            return self.programme_names(list(self.kb.programmes.values()), lang)
         if kind == "contacts":
-            return self.contacts_text(self._programmes(programme_filter), lang)
+            return self.contacts_text(list(self.kb.programmes.values()), lang)
         if kind == "message":
-            text = self.msg(arg or "", lang)
-            return text.replace("{programme}", p.programme.short_name if p else "")
+            return self.t(arg or "", lang, programme=p.programme.short_name if p else "")
         assert p is not None, "checked by kb check"
         if kind in ("event", "date"):
             ev = p.events[arg or ""]
-            text = timefmt.describe(ev, lang, now, self.msg)
+            text = timefmt.describe(ev, lang, now, self.kb.t)
             return f"{ev.title.get(lang)}{colon(lang)}{text}" if kind == "event" else text
+        if kind == "applies":
+            applies = p.events[arg or ""].applies_to
+            return applies.get(lang) if applies else self.t("everyone", lang)
         if kind == "contact":
             return p.contacts[arg or ""].email
         if kind == "link":
@@ -71,7 +64,7 @@ class Composer:
             return f"{requirement.title.get(lang)} — {requirement.detail.get(lang)}"
         if kind == "docs":
             docs = [d for d in p.file.documents if d.required == (arg == "required")]
-            return "; ".join(self._doc_line(d, lang) for d in docs)
+            return "\n".join(f"- {self._doc_line(d, lang)}{self._due(p, d.event, lang, now)}" for d in docs)
         if kind == "policy":
             return p.policies[arg or ""].text.get(lang)
         if kind == "rule":
@@ -80,6 +73,8 @@ class Composer:
             return self.calendar(p, lang, now)
         if kind == "steps":
             return self.steps(p, lang)
+        if kind == "count":
+            return str(len(getattr(p.file, arg or "")))
         if kind == "tracks":
             return "; ".join(t.title.get(lang) for t in p.file.tracks)
         if kind == "programme":
@@ -88,40 +83,54 @@ class Composer:
             return p.programme.session
         raise ValueError(f"unknown placeholder kind {kind!r} (the checker should have caught it)")
 
-    def _programmes(self, only: str | None) -> list[ProgrammeData]:
-        if only and only in self.kb.programmes:
-            return [self.kb.programmes[only]]
-        return list(self.kb.programmes.values())
-
     def _doc_line(self, doc, lang: str) -> str:  # type: ignore[no-untyped-def]
         text = doc.title.get(lang)
         if doc.condition is not None:
             text += f" ({doc.condition.get(lang).rstrip('.')})"
         return text
 
+    def _due(self, p: ProgrammeData, event_id: str | None, lang: str, now: datetime) -> str:
+        if not event_id:
+            return ""
+        return " — " + self.t("due_by", lang, date=timefmt.describe(p.events[event_id], lang, now, self.kb.t))
+
     def link_text(self, p: ProgrammeData, link_id: str, lang: str) -> str:
         link = p.links[link_id]
         if link.url:
             return f"{link.title.get(lang)} ({link.url})"
-        return f"{link.title.get(lang)} ({self.msg('unknown_link', lang)})"
+        return f"{link.title.get(lang)} ({self.t('unknown_link', lang)})"
+
+    def programme_names(self, programmes: list[ProgrammeData], lang: str) -> str:
+        """The programmes' names; past MAX_LISTED of them, the first ones and how many in all."""
+        names = ", ".join(d.programme.name.get(lang) for d in programmes[:MAX_LISTED])
+        if len(programmes) > MAX_LISTED:
+            names += " " + self.t("and_more", lang, n=len(programmes))
+        return names
 
     def contacts_text(self, programmes: list[ProgrammeData], lang: str) -> str:
+        if len(programmes) > MAX_LISTED:  # a reply stays readable (and within a message's size)
+            return " " + self.t("contacts_on_pages", lang)
         lines = []
         for d in programmes:
             contacts = ", ".join(f"{c.email} ({c.label.get(lang)})" for c in d.programme.contacts)
-            lines.append(f"- {d.programme.short_name}{colon(lang)}{contacts or self.msg('no_contact', lang)}")
+            lines.append(f"- {d.programme.short_name}{colon(lang)}{contacts or self.t('no_contact', lang)}")
         return "\n" + "\n".join(lines)
+
+    def contact_of(self, p: ProgrammeData, lang: str) -> str:
+        """Where a candidate asks what the knowledge base does not say: the recruitment e-mail, or the page."""
+        email = next((c.email for c in p.programme.contacts if c.purpose == "recruitment"), None)
+        return email or self.link_text(p, p.programme.source, lang)
 
     def calendar(self, p: ProgrammeData, lang: str, now: datetime) -> str:
         events = p.sorted_events()
         if not events:
-            return self.msg("no_dates", lang).replace("{programme}", p.programme.short_name)
+            return self.t("no_dates", lang, programme=p.programme.short_name)
         return "\n" + "\n".join(self._event_line(ev, lang, now) for ev in events)
 
     def _event_line(self, ev, lang: str, now: datetime) -> str:  # type: ignore[no-untyped-def]
         """`- 23 janvier 2026, 12h — Limite de dépôt… (dans 13 jours)`: calendars and /deadlines."""
         return (
-            f"- {timefmt.short(ev, lang)} — {ev.title.get(lang)} ({timefmt.status(ev, lang, now, self.msg)})"
+            f"- {timefmt.short(ev, lang)} — {ev.title.get(lang)} ({timefmt.status(ev, lang, now, self.kb.t)})"
         )
 
     def steps(self, p: ProgrammeData, lang: str) -> str:
@@ -134,103 +143,171 @@ class Composer:
                 continue  # a special path's step (e.g. a dedicated file): its own answer covers it
             line = f"{len(lines) + 1}. {step.title.get(lang)}"
             if step.event:
-                ev = p.events[step.event]
-                line += f" — {timefmt.short(ev, lang)}"
+                line += f" — {timefmt.short(p.events[step.event], lang)}"
             lines.append(line)
         return "\n" + "\n".join(lines)
 
-    # ------------------------------------------------------------------ replies
-    def source_link(self, p: ProgrammeData | None, intent: Intent | None, lang: str) -> Link | None:
+    # ------------------------------------------------------------------ pieces of replies
+    def source_link(self, p: ProgrammeData | None, answer: Answer | None, lang: str) -> Link | None:
         if p is None:
             return None
-        link_id = (intent.source if intent and intent.source else None) or p.programme.source
+        link_id = (answer.source if answer and answer.source else None) or p.programme.source
         link = p.links.get(link_id) or p.links.get(p.programme.source)
         if link is None:
             return None
         return Link(label=link.title.get(lang), url=link.url or "")
 
-    def suggestion_buttons(self, intent: Intent, lang: str) -> list[Button]:
-        out = []
-        for fid in intent.follow_ups:
-            target = self.kb.intents.get(fid)
-            if target is None:
-                continue
-            out.append(Button(label=self.intent_label(target, lang), action=f"intent:{fid}"))
-        return out
-
-    def intent_label(self, intent: Intent, lang: str) -> str:
-        examples = intent.examples.en if lang == "en" else intent.examples.fr
-        label = examples[0] if examples else intent.id
-        label = label[0].upper() + label[1:] if label else label
+    def topic_label(self, topic_id: str, lang: str) -> str:
+        topic = self.kb.topics.get(topic_id)
+        label = topic.label.get(lang) if topic else topic_id
         return label if len(label) <= MAX_BUTTON_LABEL else label[: MAX_BUTTON_LABEL - 1] + "…"
 
-    def answer(
-        self, intent: Intent, lang: str, now: datetime, confidence: float, programme_filter: str | None = None
-    ) -> Reply:
-        p = self.kb.programmes.get(intent.scope)
-        text = self.render(intent.answer.get(lang), p, lang, now, programme_filter)
-        blocks = [text]
-        if p is not None and self._uses_dates(intent) and p.session_over(now):
-            notice = self.msg("session_over", lang)
-            contact = next((c.email for c in p.programme.contacts if c.purpose == "recruitment"), None)
-            notice = notice.replace("{session}", p.programme.session).replace(
-                "{contact}", contact or self.link_text(p, p.programme.source, lang)
-            )
-            blocks.insert(0, notice)
-        links = []
-        if p is not None:
-            for lid in intent.links:
-                lk = p.links[lid]
-                if lk.url:
-                    links.append(Link(label=lk.title.get(lang), url=lk.url))
-        elif intent.kind in ("help", "human"):
-            # a general answer about the programmes points to each programme's official page
-            for d in self._programmes(programme_filter):
-                source = self.source_link(d, None, lang)
-                if source is not None and source.url:
-                    links.append(source)
-        decision = "decline" if intent.kind == "decline" else "answer"
-        if decision == "decline":
-            return self.decline(lang, p, confidence, lead=text)
-        return Reply(
-            decision=decision,
-            language=lang,
-            title=p.programme.name.get(lang) if p is not None else None,
-            intent=intent.id,
-            programme=p.id if p else None,
-            confidence=round(confidence, 3),
-            blocks=blocks,
-            links=links,
-            suggestions=self.suggestion_buttons(intent, lang),
-            source=self.source_link(p, intent, lang),
-        )
+    def topic_buttons(self, topics: list[str], lang: str, programme: str | None = None) -> list[Button]:
+        suffix = f"@{programme}" if programme else ""
+        return [
+            Button(label=self.topic_label(tid, lang), action=f"topic:{tid}{suffix}")
+            for tid in dict.fromkeys(topics)
+            if tid in self.kb.topics
+        ]
 
-    def _uses_dates(self, intent: Intent) -> bool:
+    def _help_buttons(self, lang: str) -> list[Button]:
+        helps = [t.id for t in self.kb.topics.values() if t.kind == "help"]
+        return self.topic_buttons(helps[:1], lang)
+
+    @staticmethod
+    def cites_dates(template: str) -> bool:
         return any(
-            k in ("event", "date", "calendar")
-            for k in (m.group(1) for m in PLACEHOLDER.finditer(intent.answer.fr + intent.answer.en))
+            m.group(1) in ("event", "date", "calendar", "steps") for m in PLACEHOLDER.finditer(template)
         )
 
-    def decline(
+    def for_you(self, p: ProgrammeData, event, lang: str, now: datetime) -> str:  # type: ignore[no-untyped-def]
+        """A dated event that concerns this candidate in particular, as the first line of an answer."""
+        when = timefmt.describe(event, lang, now, self.kb.t)
+        return self.t("for_you", lang, event=event.title.get(lang), date=when)
+
+    def _session_notice(self, p: ProgrammeData, template: str, lang: str, now: datetime) -> str | None:
+        """The "session over" notice for an answer that cites dates once every date has passed."""
+        if not self.cites_dates(template) or not p.session_over(now):
+            return None
+        return self.t("session_over", lang, session=p.programme.session, contact=self.contact_of(p, lang))
+
+    def answer_text(self, p: ProgrammeData, topic: str, lang: str, now: datetime, short: bool = False) -> str:
+        """The programme's answer to `topic`, or what the page does not say and whom to ask."""
+        answer = p.answers.get(topic)
+        if answer is None:
+            return self.not_stated(p, topic, lang)
+        template = (answer.short if short and answer.short else answer.answer).get(lang)
+        text = self.render(template, p, lang, now)
+        notice = self._session_notice(p, template, lang, now)
+        return f"{notice}\n\n{text}" if notice else text
+
+    def not_stated(self, p: ProgrammeData, topic: str, lang: str) -> str:
+        label = self.topic_label(topic, lang)
+        label = label[0].lower() + label[1:] if lang == "fr" and label[1:2].islower() else label
+        return self.t(
+            "not_stated",
+            lang,
+            programme=p.programme.short_name,
+            topic=label,
+            contact=self.contact_of(p, lang),
+        )
+
+    # ------------------------------------------------------------------ replies
+    def answer(
         self,
+        p: ProgrammeData,
+        topic: str,
         lang: str,
-        p: ProgrammeData | None,
+        now: datetime,
         confidence: float,
         lead: str | None = None,
     ) -> Reply:
-        scope = [p] if p is not None else list(self.kb.programmes.values())
-        programmes = ", ".join(d.programme.name.get(lang) for d in scope)
-        blocks = [lead] if lead else []
-        blocks.append(self.msg("decline", lang).replace("{programmes}", programmes))
-        blocks.append(self.msg("decline_contact", lang) + self.contacts_text(scope, lang))
+        answer = p.answers.get(topic)
+        text = self.answer_text(p, topic, lang, now)
+        blocks = [text[:1].upper() + text[1:]]
+        if lead:
+            blocks.insert(0, lead)
+        links = []
+        for lid in answer.links if answer else ():
+            lk = p.links[lid]
+            if lk.url:
+                links.append(Link(label=lk.title.get(lang), url=lk.url))
+        return Reply(
+            decision="answer",
+            language=lang,
+            title=p.programme.name.get(lang),
+            intent=f"{p.id}.{topic}",
+            programme=p.id,
+            confidence=round(confidence, 3),
+            blocks=blocks,
+            links=links,
+            suggestions=self.topic_buttons(answer.follow_ups if answer else [], lang, p.id),
+            source=self.source_link(p, answer, lang),
+        )
+
+    def compact(
+        self, programmes: list[ProgrammeData], topic: str, lang: str, now: datetime, confidence: float
+    ) -> Reply | None:
+        """One short block per programme; None when that would be too long to read (then ask which)."""
+        if len(programmes) > MAX_COMPACT_PROGRAMMES:
+            return None
+        blocks = [
+            f"{p.programme.short_name}{colon(lang)}{self.answer_text(p, topic, lang, now, short=True)}"
+            for p in programmes
+        ]
+        reply = Reply(
+            decision="answer",
+            language=lang,
+            intent=topic,
+            confidence=round(confidence, 3),
+            blocks=blocks,
+            suggestions=[
+                Button(label=p.programme.short_name, action=f"topic:{topic}@{p.id}") for p in programmes
+            ],
+        )
+        return reply if len(reply.plain_text()) <= MAX_COMPACT_CHARS else None
+
+    def general(self, topic: Topic, lang: str, now: datetime, confidence: float) -> Reply:
+        """The one answer of a topic that belongs to no programme (greeting, help, checklist...)."""
+        assert topic.answer is not None, "checked by kb check"
+        text = self.render(topic.answer.get(lang), None, lang, now)
+        links = []
+        if topic.kind in ("help", "human"):
+            for d in self.kb.programmes.values():
+                source = self.source_link(d, None, lang)
+                if source is not None and source.url:
+                    links.append(source)
+        return Reply(
+            decision="answer",
+            language=lang,
+            intent=topic.id,
+            confidence=round(confidence, 3),
+            blocks=[text],
+            links=links,
+            suggestions=self.topic_buttons(topic.follow_ups, lang),
+        )
+
+    def decline(
+        self, lang: str, programmes: list[ProgrammeData], confidence: float, topic: Topic | None = None
+    ) -> Reply:
+        scope = programmes or list(self.kb.programmes.values())
+        names = self.programme_names(scope, lang)
+        blocks = (
+            [self.render(topic.answer.get(lang), None, lang, datetime.now())]
+            if topic and topic.answer
+            else []
+        )
+        blocks.append(self.t("decline", lang, programmes=names))
+        blocks.append(self.t("decline_contact", lang) + self.contacts_text(scope, lang))
+        single = scope[0] if len(scope) == 1 else None
         return Reply(
             decision="decline",
             language=lang,
-            intent=None,
-            programme=p.id if p else None,
+            intent=topic.id if topic else None,
+            programme=single.id if single else None,
             confidence=round(confidence, 3),
             blocks=blocks,
-            source=self.source_link(p, None, lang),
+            source=self.source_link(single, None, lang),
             suggestions=self._help_buttons(lang),
         )
 
@@ -239,42 +316,50 @@ class Composer:
         return Reply(
             decision="clarify",
             language=lang,
-            blocks=[self.msg("empty", lang)],
+            blocks=[self.t("empty", lang)],
             suggestions=self._help_buttons(lang),
         )
 
-    @property
-    def help_intent(self) -> Intent | None:
-        """The knowledge base's "what can you do" intent, offered when a message cannot be answered."""
-        return next((i for i in self.kb.intents.values() if i.kind == "help"), None)
-
-    def _help_buttons(self, lang: str) -> list[Button]:
-        intent = self.help_intent
-        return [Button(label=self.intent_label(intent, lang), action=f"intent:{intent.id}")] if intent else []
-
-    def clarify_programme(self, lang: str, confidence: float, topic_intents: dict[str, Intent]) -> Reply:
-        names = [self.kb.programmes[pid].programme.name.get(lang) for pid in topic_intents]
-        joiner = " ou " if lang == "fr" else " or "
-        text = self.msg("clarify_programme", lang).replace("{choices}", joiner.join(names))
-        buttons = [
-            Button(label=self.kb.programmes[pid].programme.short_name, action=f"programme:{pid}")
-            for pid in topic_intents
-        ]
+    def not_understood(self, lang: str, topics: list[str], programme: str | None) -> Reply:
+        """Words the assistant cannot read at all: say so, offer the conversation's next questions."""
         return Reply(
-            decision="clarify", language=lang, confidence=round(confidence, 3), blocks=[text], buttons=buttons
+            decision="clarify",
+            language=lang,
+            blocks=[self.t("not_understood", lang)],
+            suggestions=self.topic_buttons(topics, lang, programme) or self._help_buttons(lang),
         )
 
-    def clarify_intent(
-        self, lang: str, confidence: float, intents: list[Intent], programme: str | None
+    def clarify_programme(
+        self, lang: str, confidence: float, programmes: list[str], topic: str | None
     ) -> Reply:
-        buttons = [Button(label=self.intent_label(i, lang), action=f"intent:{i.id}") for i in intents]
+        shown = programmes[:MAX_CHOICE_BUTTONS]
+        names = [self.kb.programmes[pid].programme.name.get(lang) for pid in shown]
+        joiner = " ou " if lang == "fr" else " or "
+        choices = joiner.join(names) if len(programmes) <= MAX_CHOICE_BUTTONS else ", ".join(names) + "…"
+        buttons = [
+            Button(
+                label=self.kb.programmes[pid].programme.short_name,
+                action=f"topic:{topic}@{pid}" if topic else f"programme:{pid}",
+            )
+            for pid in shown
+        ]
+        return Reply(
+            decision="clarify",
+            language=lang,
+            intent=topic,
+            confidence=round(confidence, 3),
+            blocks=[self.t("clarify_programme", lang, choices=choices)],
+            buttons=buttons,
+        )
+
+    def did_you_mean(self, lang: str, confidence: float, topics: list[str], programme: str | None) -> Reply:
         return Reply(
             decision="clarify",
             language=lang,
             confidence=round(confidence, 3),
             programme=programme,
-            blocks=[self.msg("clarify_intent", lang)],
-            buttons=buttons,
+            blocks=[self.t("clarify_intent", lang)],
+            buttons=self.topic_buttons(topics, lang, programme),
         )
 
     def deadlines(self, programmes: list[ProgrammeData], lang: str, now: datetime) -> Reply:
@@ -282,7 +367,7 @@ class Composer:
         for p in programmes:
             upcoming = [ev for ev in p.sorted_events() if event_end(ev) >= now]
             if not upcoming:
-                blocks.append(self.msg("no_upcoming", lang).replace("{programme}", p.programme.short_name))
+                blocks.append(self.t("no_upcoming", lang, programme=p.programme.short_name))
                 continue
             lines = [self._event_line(ev, lang, now) for ev in upcoming]
             blocks.append(f"{p.programme.short_name}\n" + "\n".join(lines))
@@ -293,7 +378,7 @@ class Composer:
             intent=None,
             programme=single.id if single else None,
             confidence=1.0,
-            title=self.msg("deadlines_title", lang),
+            title=self.t("deadlines_title", lang),
             blocks=blocks,
             source=self.source_link(single, None, lang),
         )

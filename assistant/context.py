@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import date
+from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class Conversation(BaseModel):
@@ -18,9 +19,17 @@ class Conversation(BaseModel):
 
     bound_programme: str | None = None
     programme: str | None = None
+    """The programme the conversation is about (the last one answered for)."""
     language: str | None = None
-    last_intent: str | None = None
+    topic: str | None = None
+    """The last topic answered: a follow-up ("et pour l'autre école ?") keeps it."""
     last_text: str | None = None
+    """The last question answered (cut short), to read a follow-up with it; in memory only."""
+    pending_topic: str | None = None
+    """A topic waiting for the candidate to say which programme ("which programme?" was asked)."""
+    facts: dict[str, Any] = Field(default_factory=dict)
+    """What the candidate said about themself in this conversation (diploma, experience...): kept in
+    memory only, for personal answers; never stored without consent."""
     today: date | None = None
 
     def active_programme(self) -> str | None:
@@ -28,8 +37,10 @@ class Conversation(BaseModel):
 
     def reset(self) -> None:
         self.programme = None
-        self.last_intent = None
+        self.topic = None
         self.last_text = None
+        self.pending_topic = None
+        self.facts = {}
 
 
 class ConversationCache:

@@ -1,64 +1,28 @@
-"""`kb doctor`: hold out each example utterance in turn and see which intent the matcher picks.
+"""`kb doctor`: where the topic model hesitates, from its cross-validation on the knowledge base.
 
-Staff read the confusions to know which intents need better, more distinct examples.
+Every example is predicted by a model fitted without it (k-fold); staff read which topics' examples
+are taken for which others, and add or reword examples where the confusions are.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-
-from assistant.kb.loader import KnowledgeBase
-from assistant.matcher import Matcher
+from assistant.nlu.model import TopicModel
 
 
-@dataclass
-class Diagnosis:
-    total: int = 0
-    correct: int = 0
-    per_intent: dict[str, tuple[int, int]] = field(default_factory=dict)
-    confusions: Counter[tuple[str, str]] = field(default_factory=Counter)
-    examples: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
-
-
-def diagnose(kb: KnowledgeBase) -> Diagnosis:
-    matcher = Matcher(kb)
-    result = Diagnosis()
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for i, intent in enumerate(matcher.intents):
-        for utt in list(intent.examples.fr) + list(intent.examples.en):
-            analysis = matcher.analyze(utt)
-            if not analysis.terms:
-                continue
-            own = matcher.utt_index.get((i, utt))  # held out while it is being tested
-            scopes = {"general", intent.scope}
-            ranked = matcher.rank(analysis, scopes, exclude=own)
-            predicted = ranked[0].intent.id if ranked else "(none)"
-            counts[intent.id][1] += 1
-            result.total += 1
-            if predicted == intent.id:
-                counts[intent.id][0] += 1
-                result.correct += 1
-            else:
-                result.confusions[(intent.id, predicted)] += 1
-                result.examples[(intent.id, predicted)].append(utt)
-    result.per_intent = {k: (v[0], v[1]) for k, v in counts.items()}
-    return result
-
-
-def format_diagnosis(d: Diagnosis, top: int = 25) -> str:
+def format_diagnosis(model: TopicModel, top: int = 25) -> str:
+    cv = model.cv
+    th = model.thresholds
     lines = [
-        f"held-out examples: {d.total}, matched to their own intent: {d.correct} ({d.correct / d.total:.1%})"
-        if d.total
-        else "no examples"
+        f"examples: {cv.examples}, predicted right in cross-validation: {cv.accuracy:.1%}",
+        f"fitted thresholds: answer when the best topic reaches {th.answer:.2f}, "
+        f"decline when out-of-scope topics sum to {th.decline:.2f}",
     ]
-    weak = sorted(((ok / n, k, ok, n) for k, (ok, n) in d.per_intent.items() if ok < n))
+    weak = sorted((ok / n, topic, ok, n) for topic, (ok, n) in cv.per_topic.items() if ok < n)
     if weak:
-        lines.append("intents whose examples stray (own / total):")
-        lines.extend(f"  {k}: {ok}/{n}" for _, k, ok, n in weak)
-    if d.confusions:
-        lines.append("most frequent confusions (intent -> picked instead):")
-        for (src, dst), n in d.confusions.most_common(top):
-            sample = d.examples[(src, dst)][0]
+        lines.append("topics whose examples stray (right / total):")
+        lines.extend(f"  {topic}: {ok}/{n} ({share:.0%})" for share, topic, ok, n in weak)
+    if cv.confusions:
+        lines.append("most frequent confusions (topic -> taken for):")
+        for src, dst, n, sample in cv.confusions[:top]:
             lines.append(f"  {src} -> {dst}: {n}  e.g. “{sample}”")
     return "\n".join(lines)

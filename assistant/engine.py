@@ -1,63 +1,77 @@
 """The assistant every adapter talks to: message in, structured reply out (answer, clarify or decline).
 
-It ties the shared matcher (meaning) to the composer (sentences) and keeps the conversation's
-programme and topic between turns. No platform I/O happens here.
+Three steps, one way: `Reader` understands the message (language, programmes, topics per sentence,
+facts), the policy below decides (which topic, for which programmes, answer / ask / decline), and
+the `Composer` writes the reply from the knowledge base. The policy never calls the reader back and
+holds no admissions fact: programmes, topics, thresholds and texts all come from the knowledge base
+and the model fitted on it.
 """
 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from assistant import timefmt
 from assistant.composer import Composer
 from assistant.context import Conversation
-from assistant.kb.loader import KnowledgeBase, KnowledgeError, Problem, load
-from assistant.matcher import Analysis, Candidate, Matcher
+from assistant.kb.loader import KnowledgeBase, KnowledgeError, Problem, ProgrammeData, load
+from assistant.nlu.classifier import Progress
+from assistant.nlu.understand import Reader, Reading, Understanding
 from assistant.reply import Button, Reply
 
-DECLINE_BELOW = 0.32
-"""Below this score nothing in the knowledge base is close enough: say so rather than guess."""
-DECLINE_BELOW_UNSCOPED = 0.45
-"""The same floor for a question that names no programme in a conversation about none."""
-CLOSE_MARGIN = 0.03
-CLOSE_CEILING = 0.35
-"""Two intents within CLOSE_MARGIN of each other, both weak: ask which one was meant."""
 SOCIAL = ("greeting", "thanks")
-DECLINE_MARGIN = 0.1
-"""A decline-intent must beat the best answerable intent by this much to win."""
-TOPIC_RATIO = 0.45
-"""Another programme's same-topic intent this close to the best one: ask which programme."""
-SOCIAL_RATIO = 0.6
-"""A question after a greeting wins over the greeting when it scores at least this share of it."""
+FOLLOW_UP_WORDS = 4
+"""A follow-up that names a programme with at most this many other words keeps the previous topic."""
+SHORT_WORDS = 3
+"""A message naming a programme with at most this many other words ("l'iim", "the cnam one")."""
+FOLLOW_UP_CONFIDENCE = 0.6
+"""Such a short message asks a new question only if the model reads one this surely."""
+MAX_QUESTIONS = 3
+"""Questions answered in one message; more would make a reply nobody reads."""
+CHOICES = 3
+MAX_REMEMBERED = 300
+"""Characters of the last question kept (in memory only) to read a follow-up with it."""
 
 
-def _prefer_answer(best: Candidate, rival: Candidate) -> bool:
-    """Whether an answerable intent should win over a best decline or greeting: a question that also
-    matches an answerable intent almost as well deserves the answer, and in "Bonjour, comment... ?"
-    the greeting is politeness, the question is the message."""
-    if rival.score < DECLINE_BELOW:
-        return False
-    if best.intent.kind == "decline":
-        return rival.score >= best.score - DECLINE_MARGIN
-    return best.intent.kind in SOCIAL and rival.score >= SOCIAL_RATIO * best.score
+def _blend(whole: Reading, question: Reading) -> Reading:
+    """Half the whole message's probabilities, half the question sentence's."""
+    probs: dict[str, float] = {}
+    for reading in (whole, question):
+        for topic, p in reading.ranked:
+            probs[topic] = probs.get(topic, 0.0) + p / 2
+    ranked = sorted(probs.items(), key=lambda kv: -kv[1])
+    return Reading(question.text, ranked, whole.known, whole.words, whole.known_words, question=True)
+
+
+@dataclass
+class Choice:
+    """What the policy settled on for one question of the message."""
+
+    topic: str
+    p: float
 
 
 class Assistant:
-    def __init__(self, kb: KnowledgeBase, kb_path: str | Path | None = None) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, kb_path: str | Path | None = None, progress: Progress | None = None
+    ) -> None:
         self._lock = threading.Lock()
         self.kb_path = kb_path
+        self._progress = progress
         self._install(kb)
 
     @classmethod
-    def load(cls, kb_path: str | Path | None = None) -> Assistant:
-        return cls(load(kb_path), kb_path)
+    def load(cls, kb_path: str | Path | None = None, progress: Progress | None = None) -> Assistant:
+        return cls(load(kb_path), kb_path, progress)
 
     def _install(self, kb: KnowledgeBase) -> None:
-        matcher, composer = Matcher(kb), Composer(kb)
+        reader, composer = Reader(kb, self._progress), Composer(kb)
+        declines = frozenset(t.id for t in kb.topics.values() if t.kind == "decline")
         with self._lock:
-            self.kb, self.matcher, self.composer = kb, matcher, composer
+            self.kb, self.reader, self.composer, self._declines = kb, reader, composer, declines
 
     def reload(self) -> list[Problem]:
         """Reload the knowledge base; on any problem keep serving the last good one."""
@@ -67,6 +81,10 @@ class Assistant:
             return exc.problems
         self._install(kb)
         return []
+
+    @property
+    def thresholds(self):  # type: ignore[no-untyped-def]
+        return self.reader.model.thresholds
 
     # ------------------------------------------------------------------ public API
     def ask(
@@ -81,31 +99,21 @@ class Assistant:
     ) -> Reply:
         conv = conversation if conversation is not None else Conversation()
         now = now or timefmt.now_for(today or conv.today)
-        analysis = self.matcher.analyze(text or "")
-        lang = language or analysis.language or conv.language or "fr"
-        if lang not in ("fr", "en"):
-            lang = "fr"
-        if not analysis.tokens:
+        u = self.reader.read(text or "", previous=conv.last_text if conv.topic else None)
+        if u.stated_time and now == now.replace(hour=0, minute=0, second=0, microsecond=0):
+            now = now.replace(hour=u.stated_time[0], minute=u.stated_time[1])  # a date-only clock: trust them
+        lang = language or self._language(u, conv)
+        if programme is not None and programme in self.kb.programmes and conv.bound_programme is None:
+            conv.bound_programme = programme
+        if not u.tokens:
             return self.composer.empty(lang)
-        if programme is not None and programme not in self.kb.programmes:
-            programme = None
-        mentioned = analysis.programmes
-        if len(mentioned) == 1:
-            prog = mentioned[0]
-        elif mentioned:
-            prog = None
-        else:
-            prog = programme or conv.active_programme()
-        scopes = {"general", prog} if prog else ({"general", *mentioned} if mentioned else None)
-        candidates = self.matcher.rank(analysis, scopes)
-        candidates = self._with_context(analysis, candidates, conv, scopes)
-        reply = self._decide(analysis, candidates, prog, lang, now)
+        from assistant.checklist.parse import facts
+
+        conv.facts.update(facts(text))
+        reply = self._decide(u, conv, lang, now)
         conv.language = lang
-        conv.last_text = text
         if reply.decision == "answer":
-            conv.last_intent = reply.intent
-            if reply.programme:
-                conv.programme = reply.programme
+            conv.last_text = (text or "")[:MAX_REMEMBERED]
         return reply
 
     def press(
@@ -117,23 +125,21 @@ class Assistant:
         now: datetime | None = None,
         language: str | None = None,
     ) -> Reply:
-        """A button came back: `intent:<id>`, `programme:<id>` or `lang:<fr|en>`."""
+        """A button came back: `topic:<id>[@<programme>]`, `programme:<id>` or `lang:<fr|en>`."""
         conv = conversation
         lang = language or conv.language or "fr"
         now = now or timefmt.now_for(today or conv.today)
         kind, _, value = action.partition(":")
-        if kind == "intent" and value in self.kb.intents:
-            intent = self.kb.intents[value]
-            reply = self.composer.answer(intent, lang, now, 1.0, conv.active_programme())
-            if intent.scope in self.kb.programmes:
-                conv.programme = intent.scope
-            conv.last_intent = intent.id
-            return reply
+        if kind == "topic":
+            topic, _, pid = value.partition("@")
+            if topic in self.kb.topics:
+                programmes = [pid] if pid in self.kb.programmes else self._context_programmes(conv, topic)
+                return self._answer_topics(conv, [Choice(topic, 1.0)], programmes, lang, now, explicit=True)
         if kind == "programme" and value in self.kb.programmes:
             conv.programme = value
-            if conv.last_text:
-                pending, conv.last_text = conv.last_text, None
-                return self.ask(pending, conv, programme=value, language=lang, today=today, now=now)
+            if conv.pending_topic:
+                pending, conv.pending_topic = conv.pending_topic, None
+                return self._answer_topics(conv, [Choice(pending, 1.0)], [value], lang, now, explicit=True)
             p = self.kb.programmes[value]
             return Reply(
                 decision="answer",
@@ -145,9 +151,9 @@ class Assistant:
             )
         if kind == "lang" and value in ("fr", "en"):
             conv.language = value
-            help_intent = self.composer.help_intent
-            if help_intent is not None:
-                return self.composer.answer(help_intent, value, now, 1.0, conv.active_programme())
+            help_topic = next((t for t in self.kb.topics.values() if t.kind == "help"), None)
+            if help_topic is not None:
+                return self.composer.general(help_topic, value, now, 1.0)
         return self.composer.empty(lang)
 
     def deadlines(
@@ -175,69 +181,231 @@ class Assistant:
             for pid, p in self.kb.programmes.items()
         ]
 
-    # ------------------------------------------------------------------ decisions
-    def _with_context(
-        self, analysis: Analysis, candidates: list[Candidate], conv: Conversation, scopes: set[str] | None
-    ) -> list[Candidate]:
-        """A follow-up ("et pour les étrangers ?") is read together with the previous question."""
-        if not conv.last_text:
-            return candidates
-        best = candidates[0].score if candidates else 0.0
-        if not analysis.follow_up and best >= DECLINE_BELOW + 0.1:
-            return candidates
-        combined = self.matcher.analyze(f"{conv.last_text} {analysis.text}")
-        merged = self.matcher.rank(combined, scopes)
-        improves = bool(merged) and merged[0].score > best * 1.1 and merged[0].intent.kind != "decline"
-        keeps_decline = bool(candidates) and candidates[0].intent.kind == "decline" and not analysis.follow_up
-        return merged if improves and not keeps_decline else candidates
+    # ------------------------------------------------------------------ understanding → decision
+    def _language(self, u: Understanding, conv: Conversation) -> str:
+        """The message's own language when it is clear; otherwise the conversation's; French by default."""
+        if u.language and (u.language_clear or not conv.language):
+            return u.language
+        return conv.language or u.language or "fr"
 
-    def _decide(
+    def _programmes(self, u: Understanding, conv: Conversation) -> tuple[list[str], bool]:
+        """The programmes the message is about, and whether the message itself said so."""
+        mention = u.mention
+        if mention.every:
+            return list(self.kb.programmes), True
+        if mention.explicit:
+            return list(mention.explicit), True
+        if mention.other:
+            current = conv.programme or conv.bound_programme
+            others = [pid for pid in self.kb.programmes if pid != current]
+            return others, True
+        active = conv.active_programme()
+        return ([active] if active in self.kb.programmes else []), False
+
+    def _context_programmes(self, conv: Conversation, topic: str) -> list[str]:
+        active = conv.active_programme()
+        return [active] if active in self.kb.programmes else self._unscoped(topic)
+
+    def _unscoped(self, topic: str) -> list[str]:
+        """Programmes to answer for when nothing says which: the ones a programme-specific topic belongs
+        to, or every programme for a topic any of them may be asked about."""
+        t = self.kb.topics.get(topic)
+        answering = self.kb.answering(topic)
+        if t is not None and not t.shared and answering:
+            return answering
+        return list(self.kb.programmes)
+
+    def _decide(self, u: Understanding, conv: Conversation, lang: str, now: datetime) -> Reply:
+        th = self.thresholds
+        programmes, named = self._programmes(u, conv)
+        best = self._best_reading(u)
+        if u.in_context is not None and not named:
+            # "et c payant ?" after a question on ENIC-NARIC: the two read together say what "it" is
+            together = _blend(best, u.in_context)
+            if together.p >= th.answer and (best.p < FOLLOW_UP_CONFIDENCE or together.topic == best.topic):
+                best = together
+        # a follow-up that only changes the programme keeps the topic: "et pour l'autre école ?",
+        # "same question for IIM", or "enjmin" answering "which programme?"
+        previous = conv.pending_topic or conv.topic
+        if named and previous and self._only_a_programme(u, best):
+            conv.pending_topic = None
+            return self._answer_topics(conv, [Choice(previous, best.p)], programmes, lang, now, explicit=True)
+        if u.whole.known_words == 0:
+            follow = self._follow_ups(conv)
+            return self.composer.not_understood(lang, follow, conv.active_programme())
+        declines = self._declines
+        decline_mass = 0.0
+        top_decline: str | None = None
+        top_in: list[tuple[str, float]] = []
+        for t, p in best.ranked:  # best first
+            if t in declines:
+                decline_mass += p
+                top_decline = top_decline or t
+            elif len(top_in) < CHOICES:
+                top_in.append((t, p))
+        best_in = top_in[0][1] if top_in else 0.0
+        # out of scope when its topics together reach the fitted threshold, or clearly outweigh the best
+        # admissions topic
+        if top_decline and (
+            decline_mass >= th.decline or (decline_mass > 2 * best_in and decline_mass >= th.answer)
+        ):
+            topic = top_decline
+            scope = [self.kb.programmes[pid] for pid in programmes if named]
+            return self.composer.decline(lang, scope, decline_mass, self.kb.topics[topic])
+        questions = self._questions(u, best)
+        if questions:
+            conv.pending_topic = None
+            return self._answer_topics(conv, questions, programmes, lang, now, explicit=named)
+        topics = [t for t, _ in top_in[:CHOICES]]
+        return self.composer.did_you_mean(
+            lang, top_in[0][1] if top_in else 0.0, topics, conv.active_programme()
+        )
+
+    def _is_decline(self, topic: str) -> bool:
+        return topic in self._declines
+
+    def _best_reading(self, u: Understanding) -> Reading:
+        """The whole message read together with its question: a question sentence says what is asked,
+        the rest of the message (a life story, "Bonjour") says about what. When the two disagree so much
+        that their blend is unsure, the more confident of the two alone."""
+        questions = [r for r in u.sentences if r.question and r.known > 0]
+        if not questions:
+            return u.whole
+        blends = [_blend(u.whole, q) for q in questions]
+        best = max(blends, key=lambda r: r.p)
+        if best.p < self.thresholds.answer or best.topic in SOCIAL:
+            alone = max([u.whole, *questions], key=lambda r: (r.topic not in SOCIAL, r.p))
+            if alone.p >= self.thresholds.answer:
+                return alone
+        return best
+
+    def _only_a_programme(self, u: Understanding, best: Reading) -> bool:
+        """The message names or points to a programme and says little else the model is sure about."""
+        if u.content_words == 0:
+            return True
+        # "what about the other school?" reads like a question about other schools: it is not one
+        unsure = best.p < FOLLOW_UP_CONFIDENCE or best.topic in SOCIAL or self._is_decline(best.topic)
+        if u.content_words <= SHORT_WORDS:
+            return unsure
+        return u.follow_up and u.content_words <= FOLLOW_UP_WORDS and unsure
+
+    def _questions(self, u: Understanding, best: Reading) -> list[Choice]:
+        """The admissions topics to answer: one per confident question (each read with the whole
+        message), or the best reading's."""
+        th = self.thresholds.answer
+        picked: list[Choice] = []
+        for q in u.sentences:
+            if not q.question or q.known == 0:
+                continue
+            reading = _blend(u.whole, q)
+            confident = reading.p >= th and q.p >= th and not self._is_decline(reading.topic)
+            if confident and reading.topic not in SOCIAL and reading.topic not in [c.topic for c in picked]:
+                picked.append(Choice(reading.topic, reading.p))
+        if len(picked) >= 2:
+            return picked[:MAX_QUESTIONS]
+        if best.p >= th and not self._is_decline(best.topic):
+            return [Choice(best.topic, best.p)]
+        return []
+
+    def _follow_ups(self, conv: Conversation) -> list[str]:
+        if not conv.topic:
+            return []
+        active = conv.active_programme()
+        answer = self.kb.answer(active, conv.topic) if active else None
+        return answer.follow_ups if answer else []
+
+    # ------------------------------------------------------------------ decision → reply
+    def _answer_topics(
         self,
-        analysis: Analysis,
-        candidates: list[Candidate],
-        prog: str | None,
+        conv: Conversation,
+        choices: list[Choice],
+        programmes: list[str],
         lang: str,
         now: datetime,
+        explicit: bool,
     ) -> Reply:
-        pdata = self.kb.programmes.get(prog) if prog else None
-        # a question that names no programme, in a conversation about none, must match more clearly:
-        # it is more likely about something else (another school, a driving licence...)
-        floor = DECLINE_BELOW if prog or analysis.programmes else DECLINE_BELOW_UNSCOPED
-        if not candidates or candidates[0].score < floor:
-            score = candidates[0].score if candidates else 0.0
-            return self.composer.decline(lang, pdata, 1.0 - score)
-        best = candidates[0]
-        rival = next((c for c in candidates[1:] if c.intent.kind == "faq"), None)
-        if rival is not None and _prefer_answer(best, rival):
-            best = rival
-        intent = best.intent
-        if intent.kind == "decline":
-            return self.composer.answer(intent, lang, now, best.score, prog)
-        if prog is None and intent.scope != "general" and intent.topic:
-            rivals = {intent.scope: intent}
-            for other in self.kb.programmes:
-                if other == intent.scope:
-                    continue
-                for cand in self.matcher.rank(analysis, {other}):
-                    if cand.intent.topic == intent.topic and cand.score >= max(
-                        DECLINE_BELOW, TOPIC_RATIO * best.score
-                    ):
-                        rivals[other] = cand.intent
-                        break
-            if len(rivals) > 1:
-                return self.composer.clarify_programme(lang, best.score, rivals)
-        second = next((c for c in candidates if c.intent.id != intent.id and c.intent.kind == "faq"), None)
-        close = (
-            second is not None
-            and best.score - second.score < CLOSE_MARGIN
-            and second.intent.scope == intent.scope
+        replies = [self._answer_topic(conv, c, programmes, lang, now, explicit) for c in choices]
+        if len(replies) == 1:
+            return replies[0]
+        merged = replies[0].model_copy(deep=True)
+        for extra in replies[1:]:
+            title = [extra.title] if extra.title and extra.title != merged.title else []
+            merged.blocks.extend(title + extra.blocks)
+            merged.links.extend(link for link in extra.links if link not in merged.links)
+            merged.suggestions.extend(b for b in extra.suggestions if b not in merged.suggestions)
+        merged.intent = "+".join(r.intent or "-" for r in replies)
+        merged.confidence = min(r.confidence for r in replies)
+        return merged
+
+    def _answer_topic(
+        self,
+        conv: Conversation,
+        choice: Choice,
+        programmes: list[str],
+        lang: str,
+        now: datetime,
+        explicit: bool,
+    ) -> Reply:
+        topic = self.kb.topics[choice.topic]
+        if topic.kind != "faq":
+            return self.composer.general(topic, lang, now, choice.p)
+        context_lacks_it = (
+            not explicit
+            and len(programmes) == 1
+            and not topic.shared
+            and topic.id not in self.kb.programmes[programmes[0]].answers
         )
-        if close and best.score < CLOSE_CEILING:
-            return self.composer.clarify_intent(lang, best.score, [intent, second.intent], prog)
-        reply = self.composer.answer(intent, lang, now, best.score, prog)
-        if close:  # a near tie: answer the best, offer the other first
-            offer = Button(
-                label=self.composer.intent_label(second.intent, lang), action=f"intent:{second.intent.id}"
+        if (
+            not programmes or context_lacks_it
+        ):  # e.g. "Mon Master ?" in a conversation about another programme
+            programmes = self._unscoped(choice.topic)
+        datas = [self.kb.programmes[pid] for pid in programmes]
+        if len(datas) == 1:
+            p = datas[0]
+            conv.programme = p.id if conv.bound_programme != p.id else conv.programme
+            conv.topic = choice.topic
+            lead = self._personal(p, choice.topic, conv, lang) or self._personal_dates(
+                p, choice.topic, conv, lang, now
             )
-            reply.suggestions = [offer, *[b for b in reply.suggestions if b.action != offer.action]]
-        return reply
+            reply = self.composer.answer(p, choice.topic, lang, now, choice.p, lead)
+            checklist = [t.id for t in self.kb.topics.values() if t.kind == "checklist"]
+            if lead and checklist:  # a personal verdict: offer the personal checklist first
+                reply.suggestions = self.composer.topic_buttons(checklist[:1], lang, p.id) + reply.suggestions
+            return reply
+        compact = self.composer.compact(datas, choice.topic, lang, now, choice.p)
+        conv.topic = choice.topic
+        if compact is not None:
+            return compact
+        conv.pending_topic = choice.topic
+        return self.composer.clarify_programme(lang, choice.p, [p.id for p in datas], choice.topic)
+
+    def _personal_dates(
+        self, p: ProgrammeData, topic: str, conv: Conversation, lang: str, now: datetime
+    ) -> str | None:
+        """For a dated answer to someone whose situation makes a conditional event theirs (an École
+        polytechnique student asking for "the deadline"): that event first, from the event's own `when`."""
+        answer = p.answers.get(topic)
+        if not conv.facts or answer is None or not self.composer.cites_dates(answer.answer.fr):
+            return None
+        from assistant.checklist.conditions import evaluate
+
+        cited = answer.answer.fr + answer.answer.en
+        mine = [
+            ev
+            for ev in p.sorted_events()
+            if ev.when is not None
+            and evaluate(ev.when, conv.facts).value
+            and f":{ev.id}}}" not in cited  # the answer already gives it
+        ]
+        if not mine:
+            return None
+        return "\n".join(self.composer.for_you(p, ev, lang, now) for ev in mine)
+
+    def _personal(self, p: ProgrammeData, topic: str, conv: Conversation, lang: str) -> str | None:
+        """For an eligibility question from someone who said their situation: the verdict of the same
+        eligibility rules as the checklist, as the answer's first sentence."""
+        if not conv.facts or not p.file.eligibility or not self.kb.topics[topic].personal:
+            return None
+        from assistant.checklist.verdict import personal_verdict
+
+        return personal_verdict(self.kb, p, conv.facts, lang)

@@ -2,7 +2,8 @@
 
 A case passes when every `expect` group has one alternative in the answer, no `forbid` alternative
 appears, the answer is in the expected language, is not declined (unless `oos`), and is at most
-1,500 characters. Comparison is case-, accent-, apostrophe- and whitespace-insensitive.
+1,500 characters. Comparison is case-, accent-, apostrophe- and whitespace-insensitive. A case with
+`turns` is a conversation: each turn is asked in the same chat and checked on its own.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import yaml
 
 from assistant.context import Conversation
 from assistant.engine import Assistant
+from assistant.reply import Reply
 from assistant.text.normalize import fold
 
 MAX_ANSWER_CHARS = 1500
@@ -71,41 +73,59 @@ def _contains(answer: str, phrase: str) -> bool:
     return fold(str(phrase)) in answer
 
 
-def run_case(assistant: Assistant, case: dict[str, Any], default_today: date) -> CaseResult:
-    today = case.get("today")
-    today = date.fromisoformat(str(today)) if today else default_today
-    conv = Conversation(bound_programme=case.get("programme"))
-    reply = assistant.ask(str(case["q"]), conv, today=today)
+def _check(reply: Reply, turn: dict[str, Any], oos: bool) -> tuple[list[str], str]:
     text = reply.plain_text()
     folded = fold(text)
     reasons: list[str] = []
-    oos = bool(case.get("oos"))
     if oos:
         if reply.decision != "decline":
             reasons.append(f"not declined ({reply.decision}: {reply.intent})")
-    else:
-        if reply.decision == "decline":
-            reasons.append("wrongly declined")
-        if reply.language != case.get("lang", reply.language):
-            reasons.append(f"wrong language ({reply.language})")
-        if len(text) > MAX_ANSWER_CHARS:
-            reasons.append(f"too long ({len(text)} chars)")
-        for group in case.get("expect") or []:
-            if not any(_contains(folded, alt) for alt in group):
-                reasons.append(f"missing one of {group[:4]}{'…' if len(group) > 4 else ''}")
-        for group in case.get("forbid") or []:
-            hits = [alt for alt in group if _contains(folded, alt)]
-            if hits:
-                reasons.append(f"forbidden {hits}")
+        return reasons, text
+    if reply.decision == "decline":
+        reasons.append("wrongly declined")
+    if reply.language != turn.get("lang", reply.language):
+        reasons.append(f"wrong language ({reply.language})")
+    if len(text) > MAX_ANSWER_CHARS:
+        reasons.append(f"too long ({len(text)} chars)")
+    for group in turn.get("expect") or []:
+        if not any(_contains(folded, alt) for alt in group):
+            reasons.append(f"missing one of {group[:4]}{'…' if len(group) > 4 else ''}")
+    for group in turn.get("forbid") or []:
+        hits = [alt for alt in group if _contains(folded, alt)]
+        if hits:
+            reasons.append(f"forbidden {hits}")
+    return reasons, text
+
+
+def run_case(assistant: Assistant, case: dict[str, Any], default_today: date) -> CaseResult:
+    """One case: a single question (`q`), or a conversation (`turns`, asked in order in one chat, every
+    turn checked against its own expectations)."""
+    today = case.get("today")
+    today = date.fromisoformat(str(today)) if today else default_today
+    conv = Conversation(bound_programme=case.get("programme"))
+    turns = case.get("turns") or [case]
+    oos_case = bool(case.get("oos"))
+    reasons: list[str] = []
+    questions, answers = [], []
+    reply = None
+    for n, turn in enumerate(turns, 1):
+        reply = assistant.ask(str(turn["q"]), conv, today=today)
+        turn_reasons, text = _check(reply, turn, bool(turn.get("oos", oos_case and len(turns) == 1)))
+        prefix = f"turn {n}: " if len(turns) > 1 else ""
+        reasons.extend(prefix + r for r in turn_reasons)
+        questions.append(str(turn["q"]))
+        answers.append(text)
+    assert reply is not None
+    oos = oos_case or any(t.get("oos") for t in turns)
     return CaseResult(
         str(case.get("id")),
         str(case.get("topic", "-")),
-        str(case.get("lang", "-")),
+        str(case.get("lang", turns[-1].get("lang", "-"))),
         oos,
         not reasons,
         reasons,
-        str(case["q"]),
-        text,
+        " ⏎ ".join(questions),
+        "\n---\n".join(answers),
         reply.decision,
         reply.intent,
     )

@@ -25,7 +25,7 @@ class Button(BaseModel):
     """A suggested follow-up or a clarification choice.
 
     `action` is an opaque, short payload (<= 60 bytes) that the adapter sends back to
-    `Assistant.press()` when the button is used: `intent:<id>`, `programme:<id>`, `lang:<fr|en>`.
+    `Assistant.press()` when the button is used: `topic:<id>[@<programme>]`, `programme:<id>`, `lang:<fr|en>`.
     """
 
     label: str

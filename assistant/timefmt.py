@@ -120,11 +120,9 @@ def status(event: Event, lang: str, now: datetime, msg: Messages) -> str:
 
 
 def describe(event: Event, lang: str, now: datetime, msg: Messages) -> str:
-    """A date for an answer sentence: `le vendredi 23 janvier 2026 à 12h (...) (dans 13 jours)`."""
-    span = format_span(event, lang)
-    if event.end is None:
-        span = ("le " if lang == "fr" else "on ") + span
-    return f"{span} ({status(event, lang, now, msg)})"
+    """A date for an answer sentence: `vendredi 23 janvier 2026 à 12h (...) (dans 13 jours)`; a span reads
+    `du … au …`. Templates write the preposition a single date needs ("avant le {date:deadline}")."""
+    return f"{format_span(event, lang)} ({status(event, lang, now, msg)})"
 
 
 def short(event: Event, lang: str) -> str:

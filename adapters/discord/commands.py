@@ -230,13 +230,14 @@ async def faq(interaction: discord.Interaction, topic: str, member: discord.Memb
     """Post an intent's canonical answer as a reply that pings that one candidate, nobody else."""
     bot = _bot(interaction)
     lang = lang_of(interaction.locale)
-    if topic not in bot.assistant.kb.intents:
+    action = bot.assistant.kb.answer_action(topic)
+    if action is None:
         await interaction.response.send_message(
             t("unknown_topic", lang, topic=truncate(topic, 100)), ephemeral=True
         )
         return
     reply = await bot.press(
-        f"intent:{topic}", channel=interaction.channel, user_id=member.id, guild_id=interaction.guild_id
+        action, channel=interaction.channel, user_id=member.id, guild_id=interaction.guild_id
     )
     kwargs: dict[str, Any] = {
         "content": member.mention,
@@ -284,7 +285,7 @@ async def faq_topic_autocomplete(
 ) -> list[app_commands.Choice[str]]:
     bot = _bot(interaction)
     current = current.lower()
-    ids = sorted(i for i in bot.assistant.kb.intents if current in i.lower())
+    ids = sorted(i for i in bot.assistant.kb.answer_ids() if current in i.lower())
     return [app_commands.Choice(name=truncate(i, 100), value=i) for i in ids[:CHOICES_MAX]]
 
 

@@ -281,8 +281,9 @@ class Handlers:
         chat, user = update.effective_chat, update.effective_user
         assert chat is not None
         conv = self.state.conversation(chat, user)
+        before = conv.programme
         reply = self.state.assistant.press(action, conv, now=self.state.now())
-        if action.startswith("programme:") and chat.type == ChatType.PRIVATE and user is not None:
+        if conv.programme and conv.programme != before and chat.type == ChatType.PRIVATE and user is not None:
             # Remember the choice for the next session (the core has set it on the conversation).
             self.state.storage.set_prefs(self.state.user_key(user), programme=conv.programme)
         await self.send_reply(update, context, reply)

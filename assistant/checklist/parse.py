@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, get_args
 
 from assistant.checklist.profile import Profile
@@ -24,15 +25,18 @@ class Parsed:
 
 def _first(text: str, phrases: list[str]) -> int | None:
     """Position of the earliest whole-word occurrence of any phrase."""
-    best = None
-    for phrase in phrases:
-        p = normalize(phrase)
-        if not p:
-            continue
-        m = re.search(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])", text)
-        if m and (best is None or m.start() < best):
-            best = m.start()
-    return best
+    pattern = _phrases_pattern(tuple(phrases))
+    m = pattern.search(text) if pattern is not None else None
+    return m.start() if m else None
+
+
+@lru_cache(maxsize=256)
+def _phrases_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regular expression for a list of phrases (longest first), compiled once per list."""
+    normalized = sorted({n for n in (normalize(p) for p in phrases) if n}, key=len, reverse=True)
+    if not normalized:
+        return None
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(n) for n in normalized) + r")(?![a-z0-9])")
 
 
 def is_unknown(text: str) -> bool:
@@ -61,6 +65,8 @@ def diploma(text: str, raw: str = "") -> tuple[int, bool | None] | None:
             for w in entry.get("exact", [])
             if text == normalize(w) or re.search(rf"\b{re.escape(w)}\b", raw)
         ]
+        if _first(text, entry["words"]) is None and not exact:
+            continue  # one search per entry; the phrase-by-phrase loop below only runs on a hit
         for phrase in entry["words"] + exact:
             if contains(text, phrase):
                 key = (len(normalize(phrase)), entry["level"], entry.get("rncp"))
@@ -209,3 +215,70 @@ def read_button(name: str, value: str) -> Parsed | None:
     except ValueError:
         return None
     return Parsed(value)
+
+
+_YEARS = re.compile(
+    r"(?<![a-z0-9])(\d+(?:[.,]\d+)?|[a-z]+) ?(?:\+ )?(ans?|annees?|years?|yrs?|mois|months?)(?![a-z])"
+)
+
+
+def experience_years(text: str) -> float | None:
+    """Years of experience stated in a sentence ("8 ans de graphisme en agence", "5 years as a dev"),
+    only when experience words stand next to the number: "j'ai 34 ans" is an age, not experience."""
+    numbers = data()["vocabulary"].get("numbers", {})
+    cues = words("experience_cues")
+    for m in _YEARS.finditer(text):
+        raw = m.group(1)
+        if not raw[0].isdigit() and raw not in numbers:
+            continue
+        after = text[m.end() : m.end() + 40]
+        before = text[max(0, m.start() - 50) : m.start()]
+        if _AGE_BEFORE.search(before) and not _EXPERIENCE_AFTER.match(after):
+            continue  # "j'ai 34 ans", "I am 27 years old": an age
+        if _first(after, cues) is None and _first(before, cues) is None:
+            continue
+        value = float(raw.replace(",", ".")) if raw[0].isdigit() else float(numbers[raw])
+        if m.group(2) in ("mois", "month", "months"):
+            value = round(value / 12, 2)
+        before = text[max(0, m.start() - 15) : m.start()]
+        if _first(before, words("more_than")) is not None or "+" in m.group(0):
+            value += 0.5
+        elif _first(before, words("less_than")) is not None:
+            value = max(0.0, value - 0.5)
+        return value
+    return None
+
+
+_AGE_BEFORE = re.compile(r"(?:\bj ai|\bi am|\bi m|\bage de|\bagee de|\baged)\s*$")
+_EXPERIENCE_AFTER = re.compile(r"\s*(?:d |de |of |en |dans |as |in |chez |at |comme )")
+_TARGET = re.compile(r"\b(?:le|au|du|ce|votre|your|the|this|ton|vos|pour le|at) (?:master|masters)\b")
+"""The programme a candidate applies to ("tenter le master"), not a diploma they hold."""
+
+
+def facts(raw: str) -> dict[str, Any]:
+    """Profile facts a candidate states in passing ("j'ai un BTS + 2 ans en studio", "I'm Brazilian,
+    French B1"): only what the text says clearly; nothing is guessed."""
+    text = _TARGET.sub(" ", normalize(raw))
+    out: dict[str, Any] = {}
+    found = diploma(text, raw)
+    if found is not None:
+        out["diploma_level"] = found[0]
+        if found[1] is not None:
+            out["diploma_rncp"] = found[1]
+    elif _first(text, words("no_diploma")) is not None:
+        out["diploma_level"] = 0
+    years_found = experience_years(text)
+    if years_found is not None:
+        out["professional_experience_years"] = years_found
+    where = origin(text)
+    if where:
+        out["foreign_diploma"] = True
+    if any(contains(text, w) for w in ("francais", "french", "delf", "dalf", "tcf", "tef")):
+        level = french_level(text)
+        if level is not None:
+            out["french_level"] = level
+    if contains(text, "polytechnique"):
+        out["polytechnique_4a"] = True
+    if _first(text, words("repeated_year")) is not None:
+        out["repeated_year"] = True
+    return out

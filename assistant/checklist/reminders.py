@@ -72,12 +72,9 @@ def reminder_text(kb: KnowledgeBase, programme: str, event_id: str, lang: str, n
     event = pdata.events.get(event_id) if pdata is not None else None
     if pdata is None or event is None:
         return None
-    when = timefmt.describe(event, lang, now, kb.message)
-    return (
-        kb.message("reminder", lang)
-        .replace("{programme}", pdata.programme.short_name)
-        .replace("{event}", event.title.get(lang))
-        .replace("{when}", when)
+    when = timefmt.describe(event, lang, now, kb.t)
+    return kb.t(
+        "reminder", lang, programme=pdata.programme.short_name, event=event.title.get(lang), when=when
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ DATA_FILE = Path(__file__).with_name("answers.yaml")
 @cache
 def data() -> dict[str, Any]:
     with DATA_FILE.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def _pick(entry: dict[str, str] | None, lang: str, default: str) -> str:
@@ -71,8 +71,14 @@ def normalize(text: str) -> str:
 
 def contains(text: str, phrase: str) -> bool:
     """Whole-word phrase match on normalised text."""
+    pattern = _phrase_pattern(phrase)
+    return pattern is not None and pattern.search(text) is not None
+
+
+@lru_cache(maxsize=4096)
+def _phrase_pattern(phrase: str) -> re.Pattern[str] | None:
     p = normalize(phrase)
-    return bool(p) and re.search(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])", text) is not None
+    return re.compile(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])") if p else None
 
 
 def words(key: str) -> list[str]:

@@ -7,17 +7,33 @@ can fix the YAML themselves. `load()` raises `KnowledgeError` when anything is w
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
 
-from assistant.kb.models import Event, Intent, Programme, ProgrammeFile, SharedFile
-from assistant.kb.templates import DOC_SETS, GENERAL_KINDS, KINDS, malformed, placeholders
-from assistant.kb.yamlpos import Positions, YamlSyntaxError, load_with_positions
+from assistant.kb.models import (
+    Answer,
+    Event,
+    Examples,
+    Glossary,
+    GlossaryFile,
+    I18n,
+    Programme,
+    ProgrammeFile,
+    TextsFile,
+    Topic,
+    TopicsFile,
+)
+from assistant.kb.templates import COUNTABLES, DOC_SETS, GENERAL_KINDS, KINDS, malformed, placeholders
+
+if TYPE_CHECKING:
+    from assistant.kb.yamlpos import Positions
 
 MIN_EXAMPLES = 10
 SINGULAR = {
@@ -44,8 +60,10 @@ PROFILE_FIELDS = {
 }
 """Fields a condition may test: the candidate profile of assistant.checklist (kept here so the checker
 does not import the checklist package)."""
-SHARED_FILE = "general.yaml"
-REQUIRED_MESSAGES = (
+TOPICS_FILE, GLOSSARY_FILE, TEXTS_FILE = "topics.yaml", "glossary.yaml", "texts.yaml"
+SHARED_FILES = {TOPICS_FILE: TopicsFile, GLOSSARY_FILE: GlossaryFile, TEXTS_FILE: TextsFile}
+"""The shared files of a knowledge folder; every other `.yaml` file is one programme."""
+REQUIRED_TEXTS = (
     "clarify_programme",
     "clarify_intent",
     "decline",
@@ -65,6 +83,18 @@ REQUIRED_MESSAGES = (
     "no_upcoming",
     "empty",
     "reminder",
+    "not_stated",
+    "not_understood",
+    "verdict_yes",
+    "verdict_jury",
+    "verdict_no",
+    "verdict_open",
+    "verdict_unmet",
+    "due_by",
+    "everyone",
+    "and_more",
+    "contacts_on_pages",
+    "for_you",
 )
 """Every fixed text the composer and the bots use: a knowledge base without one is incomplete."""
 
@@ -105,6 +135,7 @@ class ProgrammeData:
         self.policies = {p.id: p for p in f.policies}
         self.rules = {r.id: r for r in f.eligibility}
         self.requirements = {r.id: r for r in f.requirements}
+        self.answers: dict[str, Answer] = {a.topic: a for a in f.answers}
 
     @property
     def id(self) -> str:
@@ -122,18 +153,53 @@ class ProgrammeData:
 class KnowledgeBase:
     root: str
     programmes: dict[str, ProgrammeData] = field(default_factory=dict)
-    shared: SharedFile = field(default_factory=SharedFile)
-    intents: dict[str, Intent] = field(default_factory=dict)
+    topics: dict[str, Topic] = field(default_factory=dict)
+    glossary: Glossary = field(default_factory=Glossary)
+    texts: dict[str, I18n] = field(default_factory=dict)
 
-    def message(self, key: str, lang: str) -> str:
-        text = self.shared.messages.get(key)
-        return text.get(lang) if text else key
+    def t(self, key: str, lang: str, **values: object) -> str:
+        """The fixed text `key` in `lang`, with its `{name}` slots filled from `values`."""
+        entry = self.texts.get(key)
+        text = entry.get(lang) if entry else key
+        for name, value in values.items():
+            text = text.replace("{" + name + "}", str(value))
+        return text
+
+    def answer(self, programme: str, topic: str) -> Answer | None:
+        pdata = self.programmes.get(programme)
+        return pdata.answers.get(topic) if pdata else None
+
+    def answer_ids(self) -> list[str]:
+        """`<programme>.<topic>` for every programme answer, and the general topics' ids."""
+        ids = [a.id for p in self.programmes.values() for a in p.file.answers]
+        return ids + [t.id for t in self.topics.values() if t.kind != "faq" and t.answer is not None]
+
+    def answer_action(self, answer_id: str) -> str | None:
+        """The button action that shows the answer `answer_id` (see `answer_ids`), or None if unknown."""
+        pid, _, topic = answer_id.rpartition(".")
+        if pid and self.answer(pid, topic) is not None:
+            return f"topic:{topic}@{pid}"
+        if not pid and answer_id in self.topics:
+            return f"topic:{answer_id}"
+        return None
+
+    def answering(self, topic: str) -> list[str]:
+        """The programmes that answer `topic`, in file order."""
+        return [pid for pid, p in self.programmes.items() if topic in p.answers]
+
+    def examples(self) -> list[tuple[str, str]]:
+        """(example, topic) pairs the topic model learns from: the topics' and the programmes' own."""
+        pairs = [(text, t.id) for t in self.topics.values() for text in t.examples.all()]
+        for p in self.programmes.values():
+            pairs.extend((text, a.topic) for a in p.file.answers for text in a.examples.all())
+        return pairs
 
     def summary(self) -> dict[str, int]:
         return {
             "programmes": len(self.programmes),
-            "intents": len(self.intents),
-            "utterances": sum(len(i.examples.fr) + len(i.examples.en) for i in self.intents.values()),
+            "topics": len(self.topics),
+            "answers": sum(len(p.answers) for p in self.programmes.values()),
+            "examples": len(self.examples()),
             "events": sum(len(p.file.events) for p in self.programmes.values()),
         }
 
@@ -176,16 +242,30 @@ def default_root() -> Path:
     return here.parent / "knowledge"  # a source checkout
 
 
-def load(root: str | Path | None = None) -> KnowledgeBase:
-    kb, problems = check(root)
+def load(root: str | Path | None = None, *, cache: bool = True) -> KnowledgeBase:
+    """A valid knowledge base, or `KnowledgeError` with every problem. A folder already validated with
+    the same files and the same code is read back from the cache (see `assistant.kb.cache`)."""
+    folder = Path(root) if root is not None else default_root()
+    if cache:
+        from assistant.kb import cache as kb_cache
+
+        key = kb_cache.key(folder)
+        cached = kb_cache.read(key) if key else None
+        if cached is not None:
+            return cached
+    kb, problems = check(folder)
     if problems:
         raise KnowledgeError(problems)
     assert kb is not None
+    if cache and key:
+        kb_cache.write(key, kb)
     return kb
 
 
 def check(root: str | Path | None = None) -> tuple[KnowledgeBase | None, list[Problem]]:
     """Validate a knowledge folder; returns what could be loaded (None without a folder) and all problems."""
+    from assistant.kb.yamlpos import YamlSyntaxError, load_with_positions  # PyYAML: only when validating
+
     folder = Path(root) if root is not None else default_root()
     problems: list[Problem] = []
     if not folder.is_dir():
@@ -202,13 +282,13 @@ def check(root: str | Path | None = None) -> tuple[KnowledgeBase | None, list[Pr
     files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
     kb = KnowledgeBase(root=str(folder))
     positions: dict[str, Positions] = {}
-    locs: dict[str, tuple[str, Positions, int]] = {}
-    shared_seen = False
-    shared_ok = True
+    read_ok: dict[str, bool] = {}
+    """File name -> whether it was read and validated (a broken shared file is not reported as missing,
+    and the answers of a broken programme file are unknown, not missing)."""
+    topic_rows: dict[str, int] = {}
+    """Topic id -> its index under `topics:` in topics.yaml (a repeated id shifts the later ones)."""
     for path in files:
         display = _display(path)
-        if path.name == SHARED_FILE:
-            shared_seen = True
         try:
             data, pos = load_with_positions(path, display)
         except YamlSyntaxError as exc:
@@ -222,33 +302,35 @@ def check(root: str | Path | None = None) -> tuple[KnowledgeBase | None, list[Pr
                     "fix the YAML syntax (indentation, quotes, colons) at that place",
                 )
             )
-            shared_ok = shared_ok and path.name != SHARED_FILE  # its messages are unknown, not missing
+            read_ok.setdefault(path.name, False)
             continue
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Problem(display, 1, 1, "-", f"cannot read file: {exc}", "save it as UTF-8 text"))
+            read_ok.setdefault(path.name, False)
             continue
         positions[display] = pos
+        shared_model = SHARED_FILES.get(path.name)
         if not isinstance(data, dict):
+            start = f"`{next(iter(shared_model.model_fields))}:`" if shared_model else "`programme:`"
             problems.append(
                 Problem(
-                    display,
-                    1,
-                    1,
-                    "-",
-                    "file is empty or not a mapping",
-                    "a knowledge file starts with `programme:` (or `intents:` for general.yaml)",
+                    display, 1, 1, "-", "file is empty or not a mapping", f"this file starts with {start}"
                 )
             )
-            shared_ok = shared_ok and path.name != SHARED_FILE
+            read_ok.setdefault(path.name, False)
             continue
-        if path.name == SHARED_FILE:
-            shared = _validate(SharedFile, data, pos, problems)
-            shared_ok = shared_ok and shared is not None
-            if shared is not None:
-                kb.shared = shared
-                _register_intents(kb, shared.intents, "general", display, pos, problems, locs)
+        if shared_model is not None:
+            shared = _validate(shared_model, data, pos, problems)
+            read_ok[path.name] = shared is not None
+            if isinstance(shared, TopicsFile):
+                topic_rows = _register_topics(kb, shared, display, pos, problems)
+            elif isinstance(shared, GlossaryFile):
+                kb.glossary = shared.glossary
+            elif isinstance(shared, TextsFile):
+                kb.texts = shared.texts
             continue
         pf = _validate(ProgrammeFile, data, pos, problems)
+        read_ok[path.name] = pf is not None
         if pf is None:
             continue
         pid = pf.programme.id
@@ -264,20 +346,23 @@ def check(root: str | Path | None = None) -> tuple[KnowledgeBase | None, list[Pr
                     "give each programme file its own id",
                 )
             )
+            read_ok[path.name] = False
             continue
+        for answer in pf.answers:
+            answer.scope = pid
         kb.programmes[pid] = ProgrammeData(pf, display)
-        _register_intents(kb, pf.intents, pid, display, pos, problems, locs)
-    if not shared_seen:
-        problems.append(
-            Problem(
-                str(folder / SHARED_FILE),
-                1,
-                1,
-                "-",
-                "general.yaml is missing",
-                "add general.yaml with the shared intents, glossary and messages",
+    for name in SHARED_FILES:
+        if name not in read_ok:
+            problems.append(
+                Problem(
+                    str(folder / name),
+                    1,
+                    1,
+                    "-",
+                    f"{name} is missing",
+                    "a knowledge folder holds topics.yaml, glossary.yaml, texts.yaml and one file per programme",
+                )
             )
-        )
     if not kb.programmes and not problems:
         problems.append(
             Problem(
@@ -290,7 +375,7 @@ def check(root: str | Path | None = None) -> tuple[KnowledgeBase | None, list[Pr
             )
         )
     if not problems or kb.programmes:
-        problems.extend(_cross_checks(kb, positions, locs, check_messages=shared_ok))
+        problems.extend(_cross_checks(kb, positions, read_ok, topic_rows))
     problems.sort(key=lambda p: (p.file, p.line, p.column))
     return kb, problems
 
@@ -318,16 +403,23 @@ def _validate(model: Any, data: dict, pos: Positions, problems: list[Problem]) -
 
 
 def _entry_id(data: Any, loc: tuple) -> str:
-    """The id of the innermost entry (event, intent...) that contains `loc`."""
+    """The id of the innermost entry (event, topic...) that contains `loc`; an answer's is
+    `<programme>.<topic>`, as the cross-checks name it."""
     found = "-"
     node = data
-    for key in loc:
+    for depth, key in enumerate(loc):
         try:
             node = node[key]
         except (KeyError, IndexError, TypeError):
             break
-        if isinstance(node, dict) and isinstance(node.get("id"), str):
+        if not isinstance(node, dict):
+            continue
+        if isinstance(node.get("id"), str):
             found = node["id"]
+        elif depth == 1 and loc[0] == "answers" and isinstance(node.get("topic"), str):
+            programme = data.get("programme")
+            pid = programme.get("id") if isinstance(programme, dict) else None
+            found = f"{pid}.{node['topic']}" if isinstance(pid, str) else node["topic"]
     return found
 
 
@@ -360,128 +452,250 @@ def _hint(err: dict, loc: tuple) -> str:
     return "correct the value (see knowledge/README.md for what each field holds)"
 
 
-def _register_intents(
-    kb: KnowledgeBase,
-    intents: list[Intent],
-    scope: str,
-    file: str,
-    pos: Positions,
-    problems: list[Problem],
-    locs: dict[str, tuple[str, Positions, int]],
-) -> None:
-    key = "intents"
-    for i, intent in enumerate(intents):
-        intent.scope = scope
-        if intent.id in kb.intents:
-            line, col = pos.at((key, i, "id"))
+def _register_topics(
+    kb: KnowledgeBase, shared: TopicsFile, file: str, pos: Positions, problems: list[Problem]
+) -> dict[str, int]:
+    """Adds the topics to `kb`; returns each registered topic's index in the file."""
+    rows: dict[str, int] = {}
+    for i, topic in enumerate(shared.topics):
+        if topic.id in kb.topics:
+            line, col = pos.at(("topics", i, "id"))
             problems.append(
                 Problem(
-                    file,
-                    line,
-                    col,
-                    intent.id,
-                    f"intent id `{intent.id}` is used twice",
-                    "rename one of the two intents",
+                    file, line, col, topic.id, f"topic id `{topic.id}` is used twice", "rename one of the two"
                 )
             )
             continue
-        kb.intents[intent.id] = intent
-        locs[intent.id] = (file, pos, i)
+        kb.topics[topic.id] = topic
+        rows[topic.id] = i
+    return rows
+
+
+def _shared_positions(positions: dict[str, Positions], name: str) -> Positions | None:
+    return next((pos for f, pos in positions.items() if Path(f).name == name), None)
 
 
 def _cross_checks(
-    kb: KnowledgeBase,
-    positions: dict[str, Positions],
-    locs: dict[str, tuple[str, Positions, int]],
-    check_messages: bool = True,
+    kb: KnowledgeBase, positions: dict[str, Positions], read_ok: dict[str, bool], topic_rows: dict[str, int]
 ) -> list[Problem]:
     out: list[Problem] = []
     for pdata in kb.programmes.values():
         out.extend(_programme_checks(pdata, positions[pdata.path]))
-    shared = positions.get(next((f for f in positions if f.endswith(SHARED_FILE)), ""))
-    for key in REQUIRED_MESSAGES if check_messages else ():
-        if key not in kb.shared.messages:
-            line, col = shared.at(("messages",)) if shared else (1, 1)
+    texts_ok = read_ok.get(TEXTS_FILE, False)
+    if texts_ok:
+        out.extend(_text_checks(kb, _shared_positions(positions, TEXTS_FILE)))
+    programmes_ok = all(ok for name, ok in read_ok.items() if name not in SHARED_FILES)
+    seen: dict[str, str] = {}
+    """Normalised example -> its topic, over topics.yaml and every programme's own examples."""
+    topics_pos = _shared_positions(positions, TOPICS_FILE)
+    if read_ok.get(TOPICS_FILE, False) and topics_pos is not None:
+        out.extend(_topic_checks(kb, topics_pos, texts_ok, programmes_ok, topic_rows, seen))
+    for pdata in kb.programmes.values():
+        out.extend(
+            _answer_checks(kb, pdata, positions[pdata.path], texts_ok, read_ok.get(TOPICS_FILE, False), seen)
+        )
+    return out
+
+
+def _text_checks(kb: KnowledgeBase, pos: Positions | None) -> list[Problem]:
+    out = []
+    file = pos.file if pos else TEXTS_FILE
+    for key in REQUIRED_TEXTS:
+        if key not in kb.texts:
+            line, col = pos.at(("texts",)) if pos else (1, 1)
             out.append(
                 Problem(
-                    shared.file if shared else SHARED_FILE,
+                    file,
                     line,
                     col,
                     key,
-                    f"message `{key}` is missing",
-                    "add it under `messages:` with its fr and en texts",
+                    f"text `{key}` is missing",
+                    "add it under `texts:` with its fr and en texts",
                 )
             )
-    seen_utterances: dict[str, str] = {}
+    for key, text in kb.texts.items():
+        slots = {lang: set(_SLOT.findall(text.get(lang))) for lang in ("fr", "en")}
+        if slots["fr"] != slots["en"]:
+            line, col = pos.at(("texts", key)) if pos else (1, 1)
+            only = sorted(slots["fr"] ^ slots["en"])
+            out.append(
+                Problem(
+                    file,
+                    line,
+                    col,
+                    key,
+                    f"the French and English texts do not use the same slots ({', '.join(only)})",
+                    "use the same {name} slots in both languages: the code fills them in",
+                )
+            )
+    return out
+
+
+_SLOT = re.compile(r"\{[a-z_]+\}")
+
+
+def _examples_checks(
+    examples: Examples,
+    owner: str,
+    report: Callable[[tuple, str, str], None],
+    seen: dict[str, str],
+    minimum: int,
+) -> None:
     from assistant.text.normalize import normalize  # local: keeps loading cheap for callers that only parse
 
-    for intent in kb.intents.values():
-        file, pos, idx = locs[intent.id]
-        pdata = kb.programmes.get(intent.scope)
+    mine: set[str] = set()
+    for lang in ("fr", "en"):
+        for j, utt in enumerate(getattr(examples, lang)):
+            norm = normalize(utt)
+            other = seen.setdefault(norm, owner)
+            if other != owner:
+                report(
+                    ("examples", lang, j),
+                    f"example “{utt}” also belongs to topic `{other}`",
+                    "an example must point to one topic only: reword or remove one of them",
+                )
+            elif norm in mine:
+                report(
+                    ("examples", lang, j),
+                    f"example “{utt}” is written twice in this topic",
+                    "remove the copy: repeated examples teach the model nothing",
+                )
+            mine.add(norm)
+    fr, en = len(examples.fr), len(examples.en)
+    if minimum and (fr + en < minimum or not fr or not en):
+        report(
+            ("examples",),
+            f"only {fr} French and {en} English examples",
+            f"give at least {minimum} varied examples, in both French and English",
+        )
+
+
+def _topic_checks(
+    kb: KnowledgeBase,
+    pos: Positions,
+    texts_ok: bool,
+    programmes_ok: bool,
+    rows: dict[str, int],
+    seen: dict[str, str],
+) -> list[Problem]:
+    out: list[Problem] = []
+    for topic in kb.topics.values():
+        i = rows[topic.id]
 
         def report(loc: tuple, message: str, hint: str) -> None:
-            line, col = pos.at(("intents", idx, *loc))  # noqa: B023 - used at once, in this iteration
-            out.append(Problem(file, line, col, intent.id, message, hint))  # noqa: B023
+            line, col = pos.at(("topics", i, *loc))  # noqa: B023 - used at once, in this iteration
+            out.append(Problem(pos.file, line, col, topic.id, message, hint))  # noqa: B023
 
-        mine: set[str] = set()
-        for lang in ("fr", "en"):
-            for j, utt in enumerate(getattr(intent.examples, lang)):
-                norm = normalize(utt)
-                other = seen_utterances.setdefault(norm, intent.id)
-                if other != intent.id:
-                    report(
-                        ("examples", lang, j),
-                        f"example “{utt}” also belongs to intent `{other}`",
-                        "an example must point to one intent only: reword or remove one of them",
-                    )
-                elif norm in mine:
-                    report(
-                        ("examples", lang, j),
-                        f"example “{utt}” is written twice in this intent",
-                        "remove the copy: repeated examples teach the matcher nothing",
-                    )
-                mine.add(norm)
-        fr, en = len(intent.examples.fr), len(intent.examples.en)
-        if fr + en < MIN_EXAMPLES or not fr or not en:
-            report(
-                ("examples",),
-                f"only {fr} French and {en} English examples",
-                f"give at least {MIN_EXAMPLES} varied examples, in both French and English",
-            )
-        for lang in ("fr", "en"):
-            template = intent.answer.get(lang)
-            for bad in malformed(template):
+        _examples_checks(topic.examples, topic.id, report, seen, MIN_EXAMPLES)
+        if topic.kind == "faq":
+            if topic.answer is not None:
                 report(
-                    ("answer", lang),
-                    f"`{bad}` in the {lang} answer is not a valid placeholder",
-                    "write placeholders as {kind:id} in lower case without spaces, e.g. {date:deadline}",
+                    ("answer",),
+                    "a `faq` topic is answered by the programme files, not here",
+                    "move this answer into the programmes' `answers:` (or change the topic's kind)",
                 )
-            for kind, arg, offset in placeholders(template):
-                if kind == "message" and not check_messages:
-                    continue  # general.yaml could not be read: its messages are unknown, not missing
-                problem = _check_placeholder(kb, pdata, kind, arg)
-                if problem:
-                    written = template[offset:].split("}")[0] + "}"
-                    report(
-                        ("answer", lang),
-                        f"placeholder `{written}` in the {lang} answer {problem[0]}",
-                        problem[1],
-                    )
-        for follow in intent.follow_ups:
-            if follow not in kb.intents:
+            if programmes_ok and not kb.answering(topic.id):  # a broken file's answers are unknown
+                report(
+                    ("id",),
+                    f"no programme answers topic `{topic.id}`",
+                    "add `- topic: "
+                    + topic.id
+                    + "` under `answers:` in a programme file, or make it `kind: decline`",
+                )
+        elif topic.answer is None:
+            report(
+                ("kind",),
+                f"a `{topic.kind}` topic needs its general `answer:`",
+                "add `answer:` with fr and en",
+            )
+        else:
+            _template_checks(kb, None, topic.answer, report, texts_ok)
+        for follow in topic.follow_ups:
+            if follow not in kb.topics:
                 report(
                     ("follow_ups",),
-                    f"follow-up `{follow}` is not an intent",
-                    "use the id of an existing intent",
+                    f"follow-up `{follow}` is not a topic",
+                    "use the id of a topic of topics.yaml",
                 )
-        for ref in ([intent.source] if intent.source else []) + intent.links:
-            if pdata is None or ref not in pdata.links:
+    return out
+
+
+def _answer_checks(
+    kb: KnowledgeBase,
+    pdata: ProgrammeData,
+    pos: Positions,
+    texts_ok: bool,
+    topics_ok: bool,
+    seen: dict[str, str],
+) -> list[Problem]:
+    out: list[Problem] = []
+    seen_topics: set[str] = set()
+    for i, answer in enumerate(pdata.file.answers):
+
+        def report(loc: tuple, message: str, hint: str) -> None:
+            line, col = pos.at(("answers", i, *loc))  # noqa: B023 - used at once, in this iteration
+            out.append(Problem(pdata.path, line, col, answer.id, message, hint))  # noqa: B023
+
+        topic = kb.topics.get(answer.topic)
+        if topics_ok and topic is None:
+            report(
+                ("topic",), f"topic `{answer.topic}` is not defined", "use the id of a topic of topics.yaml"
+            )
+        elif topic is not None and topic.kind != "faq":
+            report(
+                ("topic",),
+                f"topic `{answer.topic}` is a `{topic.kind}` topic with one general answer",
+                "programmes answer `faq` topics only: remove this answer or change the topic's kind",
+            )
+        if answer.topic in seen_topics:
+            report(("topic",), f"topic `{answer.topic}` is answered twice", "keep one answer per topic")
+        seen_topics.add(answer.topic)
+        _examples_checks(answer.examples, answer.topic, report, seen, 0)
+        _template_checks(kb, pdata, answer.answer, report, texts_ok)
+        if answer.short is not None:
+            _template_checks(kb, pdata, answer.short, report, texts_ok, field="short")
+        for follow in answer.follow_ups:
+            if topics_ok and follow not in kb.topics:
                 report(
-                    ("source" if ref == intent.source else "links",),
+                    ("follow_ups",),
+                    f"follow-up `{follow}` is not a topic",
+                    "use the id of a topic of topics.yaml",
+                )
+        for ref in ([answer.source] if answer.source else []) + answer.links:
+            if ref not in pdata.links:
+                report(
+                    ("source" if ref == answer.source else "links",),
                     f"link `{ref}` is not defined",
                     "add it under programme.links or use an existing link id",
                 )
     return out
+
+
+def _template_checks(
+    kb: KnowledgeBase,
+    pdata: ProgrammeData | None,
+    text: I18n,
+    report: Callable[[tuple, str, str], None],
+    texts_ok: bool,
+    field: str = "answer",
+) -> None:
+    for lang in ("fr", "en"):
+        template = text.get(lang)
+        for bad in malformed(template):
+            report(
+                (field, lang),
+                f"`{bad}` in the {lang} {field} is not a valid placeholder",
+                "write placeholders as {kind:id} in lower case without spaces, e.g. {date:deadline}",
+            )
+        for kind, arg, offset in placeholders(template):
+            if kind == "message" and not texts_ok:
+                continue  # texts.yaml could not be read: its texts are unknown, not missing
+            problem = _check_placeholder(kb, pdata, kind, arg)
+            if problem:
+                written = template[offset:].split("}")[0] + "}"
+                report(
+                    (field, lang), f"placeholder `{written}` in the {lang} {field} {problem[0]}", problem[1]
+                )
 
 
 def _check_placeholder(
@@ -494,18 +708,23 @@ def _check_placeholder(
         if arg is not None:
             return "takes no argument", f"write `{{{kind}}}`"
         if pdata is None and kind not in GENERAL_KINDS:
-            return "needs a programme", "general intents may only use {programmes} and {contacts}"
+            return (
+                "needs a programme",
+                "general answers may only use {programmes}, {contacts} and {message:KEY}",
+            )
         return None
     if arg is None:
         return "needs an id", f"write `{{{kind}:ID}}`"
     if collection == "messages":
         return (
             None
-            if arg in kb.shared.messages
-            else (f"cites a missing message `{arg}`", "add it under `messages:` in general.yaml")
+            if arg in kb.texts
+            else (f"cites a missing text `{arg}`", "add it under `texts:` in texts.yaml")
         )
     if pdata is None:
-        return "needs a programme", "general intents may only use {programmes} and {contacts}"
+        return "needs a programme", "general answers may only use {programmes}, {contacts} and {message:KEY}"
+    if collection == "countables":
+        return None if arg in COUNTABLES else ("counts nothing known", f"write one of {sorted(COUNTABLES)}")
     if collection == "doc_sets":
         return (
             None if arg in DOC_SETS else ("names no document set", "write {docs:required} or {docs:optional}")

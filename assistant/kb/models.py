@@ -47,6 +47,9 @@ class Programme(Strict):
     short_name: str
     aliases: list[str] = Field(min_length=1)
     """Words and phrases that name the programme in a message (matched accent- and case-insensitively)."""
+    descriptions: list[str] = Field(default_factory=list)
+    """Phrases that point to the programme without naming it: place, kind of school, parent institution
+    ("angouleme", "ecole de jeux video"). One programme's description in a message resolves it."""
     institution: I18n
     session: str
     summary: I18n
@@ -209,33 +212,79 @@ class Examples(Strict):
     fr: list[str] = Field(default_factory=list)
     en: list[str] = Field(default_factory=list)
 
+    def all(self) -> list[str]:
+        return [*self.fr, *self.en]
 
-class Intent(Strict):
-    id: str = Field(pattern=ID_PATTERN)
-    kind: Literal["faq", "greeting", "help", "human", "thanks", "decline"] = "faq"
-    """`decline`: a topic the knowledge base knows it cannot answer (tuition amounts, housing...)."""
+
+TOPIC_ID = r"^[a-z][a-z0-9_]*$"
+TopicKind = Literal["faq", "greeting", "help", "human", "thanks", "checklist", "decline"]
+
+
+class Topic(Strict):
+    """What a message asks about, whatever the programme: the unit the topic model learns.
+
+    Examples of every programme are pooled here, so a new programme reuses them all. Programmes
+    answer `faq` topics in their own files; the other kinds have one general answer here.
+    """
+
+    id: str = Field(pattern=TOPIC_ID)
+    kind: TopicKind = "faq"
+    """`decline`: a subject outside admissions (housing, scholarships...) the assistant says it does not
+    cover; `checklist`: a request for a personalised checklist."""
+    label: I18n
+    """A short name for the topic, shown on "did you mean" buttons."""
+    shared: bool = True
+    """False for one programme's own procedure (Mon Master, ENIC-NARIC...): a question about it that names
+    no programme is about the programmes that answer it, not a question to ask back."""
+    personal: bool = False
+    """The answer depends on the candidate's situation (eligibility): when a message states it (diploma,
+    experience...), the answer opens with a personal verdict from the programme's eligibility rules."""
     examples: Examples
-    keywords: list[str] = Field(default_factory=list)
-    """Extra words and synonyms that point to this intent (weighted like examples' words)."""
-    answer: I18n
+    answer: I18n | None = None
+    """The general answer of a topic no programme answers (greetings, help, declines...)."""
     follow_ups: list[str] = Field(default_factory=list)
+    """Topic ids offered after the general answer."""
+
+
+class Answer(Strict):
+    """A programme's answer to one topic (the pair is what older versions called an intent)."""
+
+    topic: str = Field(pattern=TOPIC_ID)
+    answer: I18n
+    short: I18n | None = None
+    """One or two sentences for replies that answer several programmes at once (defaults to `answer`)."""
+    examples: Examples = Field(default_factory=Examples)
+    """Extra examples phrased for this programme; they are pooled into the topic like the others."""
+    follow_ups: list[str] = Field(default_factory=list)
+    """Topic ids offered as follow-up questions."""
     source: str | None = None
     """Id of the programme link the answer comes from (defaults to the programme's source)."""
     links: list[str] = Field(default_factory=list)
-    topic: str | None = None
-    """A cross-programme topic (deadline, documents...): lets an unscoped question be clarified."""
-    scope: str = "general"
-    """Set by the loader: the programme id of the file, or `general`."""
+    scope: str = Field(default="", exclude=True)
+    """Set by the loader: the programme id of the file."""
+
+    @property
+    def id(self) -> str:
+        return f"{self.scope}.{self.topic}"
 
 
 class Glossary(Strict):
-    """Shared language resources: SMS shorthand and synonyms, editable without code."""
+    """`knowledge/glossary.yaml`: shared language resources, editable without code."""
 
     shorthand: dict[str, str] = Field(default_factory=dict)
+    """SMS and chat shorthand → full words (after accents and case are removed)."""
     phrases: dict[str, str] = Field(default_factory=dict)
+    """Phrases read as one word, so their meaning survives ("date limite" → deadline)."""
     synonyms: dict[str, list[str]] = Field(default_factory=dict)
-    stopwords: Examples = Field(default_factory=Examples)
+    """Words with the same meaning across French and English, mapped onto the key."""
     language_markers: Examples = Field(default_factory=Examples)
+    """Words that tell a French message from an English one."""
+    other_programme: list[str] = Field(default_factory=list)
+    """Phrases meaning "the other programme" in a follow-up ("et pour l'autre école ?")."""
+    every_programme: list[str] = Field(default_factory=list)
+    """Phrases meaning "all of them" ("les deux écoles", "both")."""
+    follow_up_markers: list[str] = Field(default_factory=list)
+    """Openings of a follow-up that reuses the previous topic ("et pour", "what about", "same for")."""
 
 
 class ProgrammeFile(Strict):
@@ -254,16 +303,23 @@ class ProgrammeFile(Strict):
     steps that apply to every path."""
     profile_questions: list[str] = Field(default_factory=list)
     """Profile fields the guided checklist asks for this programme, in order."""
-    intents: list[Intent] = Field(default_factory=list)
+    answers: list[Answer] = Field(default_factory=list)
 
 
-class SharedFile(Strict):
-    """`knowledge/general.yaml`: intents that belong to no programme, and the glossary."""
+class TopicsFile(Strict):
+    """`knowledge/topics.yaml`: every topic with its examples (shared by all programmes)."""
 
-    intents: list[Intent] = Field(default_factory=list)
+    topics: list[Topic] = Field(default_factory=list)
+
+
+class GlossaryFile(Strict):
     glossary: Glossary = Field(default_factory=Glossary)
-    messages: dict[str, I18n] = Field(default_factory=dict)
-    """Fixed texts the composer needs (clarify prompts, decline text, session-over notice...)."""
+
+
+class TextsFile(Strict):
+    """`knowledge/texts.yaml`: the one catalogue of fixed texts, each in French and English."""
+
+    texts: dict[str, I18n] = Field(default_factory=dict)
 
 
 Event.model_rebuild()

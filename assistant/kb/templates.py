@@ -5,6 +5,7 @@ answer's programme, so a date lives in exactly one place. Placeholders:
 
 - `{event:ID}`     title, date and status (countdown / past) of an event
 - `{date:ID}`      the date (and time with its zone) of an event, with its status
+- `{applies:ID}`   who an event concerns (its `applies_to`)
 - `{contact:ID}`   a contact's e-mail address
 - `{link:ID}`      a link's title and address
 - `{doc:ID}`       a document's title (and its condition, if any)
@@ -14,7 +15,7 @@ answer's programme, so a date lives in exactly one place. Placeholders:
 - `{calendar}`     every event of the programme with its status
 - `{steps}`        the procedure, in order;  `{tracks}`  the programme's tracks
 - `{programme}`    the programme's name;  `{session}`  the session it describes
-- `{message:KEY}`  a fixed text from general.yaml `messages` (may itself use {programme})
+- `{message:KEY}`  a fixed text from texts.yaml (may itself use {programme})
 - `{programmes}`   every programme (general intents);  `{contacts}`  every recruitment contact
 """
 
@@ -28,6 +29,7 @@ PLACEHOLDER = re.compile(r"\{([a-z_]+)(?::([A-Za-z0-9_.-]+))?\}")
 KINDS: dict[str, str | None] = {
     "event": "events",
     "date": "events",
+    "applies": "events",
     "contact": "contacts",
     "link": "links",
     "doc": "documents",
@@ -36,6 +38,7 @@ KINDS: dict[str, str | None] = {
     "rule": "eligibility",
     "req": "requirements",
     "message": "messages",
+    "count": "countables",
     "calendar": None,
     "steps": None,
     "tracks": None,
@@ -47,6 +50,7 @@ KINDS: dict[str, str | None] = {
 
 GENERAL_KINDS = {"programmes", "contacts"}
 DOC_SETS = {"required", "optional"}
+COUNTABLES = {"tracks", "documents", "steps", "events"}
 
 
 def placeholders(template: str) -> list[tuple[str, str | None, int]]:

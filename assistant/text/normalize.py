@@ -1,7 +1,7 @@
 """Turning what candidates type into comparable tokens: case, accents, elisions, SMS shorthand, dates.
 
 Pure functions with no knowledge of admissions; the shorthand table comes from the glossary in the
-knowledge base (`general.yaml`), with a small built-in default so `normalize()` works on its own.
+knowledge base (`glossary.yaml`), with a small built-in default so `normalize()` works on its own.
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ def test_ask_jsonl_batch() -> None:
     assert rows[0]["language"] == "en" and rows[0]["programme"] == "iim"
     assert rows[1]["intent"] == "enjmin.deadline" and "passée" in rows[1]["answer"]
     assert "error" in rows[2]
-    assert rows[3]["decision"] == "decline" and rows[3]["intent"] is None
+    assert rows[3]["decision"] == "decline" and rows[3]["intent"] == "offtopic"
     for row in (rows[0], rows[1], rows[3]):
         assert set(row) >= {
             "text",
@@ -79,3 +79,24 @@ def test_chat_session() -> None:
     out = cli("chat", "--today", "2026-01-10", stdin="/programme enjmin\ndate limite ?\n1\n/quit\n")
     assert out.returncode == 0, out.stderr
     assert "23 janvier 2026" in out.stdout
+
+
+def test_ask_jsonl_sessions_replay_a_conversation() -> None:
+    """Lines with the same `session` share one conversation, in order; others stay independent."""
+    lines = "\n".join(
+        json.dumps(obj)
+        for obj in [
+            {"text": "c'est quoi les frais de dossier à l'IIM ?", "session": "a", "today": "2026-01-10"},
+            {"text": "c'est quoi les frais de dossier à l'IIM ?", "session": "b", "today": "2026-01-10"},
+            {"text": "et pour l'autre école ?", "session": "a", "today": "2026-01-10"},
+            {"text": "et pour l'autre école ?", "today": "2026-01-10"},
+            {"text": "deadline ??", "session": "b", "today": "2026-01-10"},
+        ]
+    )
+    out = cli("ask", "--jsonl", stdin=lines)
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [r.get("session") for r in rows] == ["a", "b", "a", None, "b"]
+    assert rows[2]["intent"] == "enjmin.fees"  # the other school of session a, same topic
+    assert rows[3]["intent"] != "enjmin.fees"  # no session: nothing to follow up on
+    assert rows[4]["language"] == "fr"  # a two-word message follows the conversation's language

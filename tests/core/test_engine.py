@@ -1,7 +1,9 @@
-"""The shared core's decisions: answer, clarify, decline; language; programme context; time."""
+"""The shared core's decisions: answer, clarify, decline; language; programme resolution; follow-ups;
+several questions in one message; personal eligibility verdicts; time."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -9,6 +11,8 @@ import pytest
 from assistant.context import Conversation
 from assistant.engine import Assistant
 from assistant.text.normalize import fold
+
+TODAY = date(2026, 1, 10)
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +22,7 @@ def assistant() -> Assistant:
 
 def ask(assistant: Assistant, text: str, **kw):  # type: ignore[no-untyped-def]
     conv = kw.pop("conv", None) or Conversation(bound_programme=kw.pop("programme", None))
-    return assistant.ask(text, conv, today=kw.pop("today", date(2026, 1, 10)), **kw)
+    return assistant.ask(text, conv, today=kw.pop("today", TODAY), **kw)
 
 
 @pytest.mark.parametrize(
@@ -26,10 +30,10 @@ def ask(assistant: Assistant, text: str, **kw):  # type: ignore[no-untyped-def]
     [
         ("kan c la date limite pr l'enjmin stp", "enjmin.deadline", "fr"),
         ("ENJMIN: until when can I upload my file??", "enjmin.deadline", "en"),
-        ("les oraux enjmin ils ont lieu qd", "enjmin.oral_exams", "fr"),
+        ("les oraux enjmin ils ont lieu qd", "enjmin.interview", "fr"),
         ("contact mail enjmin", "enjmin.contact", "fr"),
         ("iim: faut combien d'annees de bulletins si g redoublé", "iim.transcripts", "fr"),
-        ("Is a portfolio compulsory for IIM?", "iim.optional_documents", "en"),
+        ("Is a portfolio compulsory for IIM?", "iim.portfolio", "en"),
         ("IIM refund if I drop out for personal reasons", "iim.withdrawal_refund", "en"),
         ("enjmin mon master obligatoire ?", "enjmin.mon_master", "fr"),
     ],
@@ -45,12 +49,12 @@ def test_answers_paraphrases_in_the_right_language(
 
 
 def test_countdown_and_past_dates(assistant: Assistant) -> None:
-    before = ask(assistant, "date limite enjmin", today=date(2026, 1, 10)).plain_text()
-    assert "dans 13 jours" in before and "23 janvier 2026" in before
+    before = ask(assistant, "date limite enjmin", today=TODAY).plain_text()
+    assert "dans 13 jours" in before and "23 janvier 2026" in before and "avant le vendredi" in before
     after = ask(assistant, "date limite enjmin", today=date(2026, 2, 20)).plain_text()
     assert "est passée" in after and "dans " not in after
-    english = ask(assistant, "ENJMIN deadline?", today=date(2026, 1, 10)).plain_text()
-    assert "in 13 days" in english and "UTC+1" in english
+    english = ask(assistant, "ENJMIN deadline?", today=TODAY).plain_text()
+    assert "in 13 days" in english and "UTC+1" in english and "before Friday" in english
 
 
 def test_deadline_day_says_today_with_the_hour(assistant: Assistant) -> None:
@@ -58,58 +62,196 @@ def test_deadline_day_says_today_with_the_hour(assistant: Assistant) -> None:
     assert "aujourd'hui" in text and "12h" in text
 
 
+def test_a_time_the_candidate_states_counts_on_a_date_only_clock(assistant: Assistant) -> None:
+    text = ask(
+        assistant, "il est 15h30, je peux encore déposer mon dossier enjmin ?", today=date(2026, 1, 23)
+    )
+    assert "l'heure est passée" in text.plain_text()
+
+
 def test_session_over_is_said_with_contact(assistant: Assistant) -> None:
     reply = ask(assistant, "calendrier du concours enjmin", today=date(2026, 11, 22))
     text = reply.plain_text()
     assert "terminée" in text and "master.enjmin@lecnam.net" in text
-    import re
-
     assert not re.search(r"dans \d+ jours", text)
 
 
-def test_ambiguous_question_asks_which_programme(assistant: Assistant) -> None:
+# --------------------------------------------------------------------------- programmes
+
+
+@pytest.mark.parametrize(
+    ("question", "programme"),
+    [
+        ("c'est quand la date limite pour l'école de jeux d'Angoulême ?", "enjmin"),
+        ("deadline for the games school?", "enjmin"),
+        ("les pièces à fournir pour l'école multimédia de la Défense ?", "iim"),
+        ("documents pour le pôle Léonard de Vinci ?", "iim"),
+        ("le master jeux du Cnam c'est sur concours ?", "enjmin"),
+    ],
+)
+def test_programme_named_by_description(assistant: Assistant, question: str, programme: str) -> None:
+    reply = ask(assistant, question)
+    assert reply.decision == "answer" and reply.programme == programme
+
+
+def test_diploma_words_are_not_programmes(assistant: Assistant) -> None:
+    u = assistant.reader.read("j'ai un BTS et un BUT MMI, et une licence")
+    assert u.mention.named == [] and u.mention.described == []
+
+
+def test_no_programme_and_a_shared_topic_answers_each_programme(assistant: Assistant) -> None:
     reply = ask(assistant, "c'est quand la date limite ?")
-    assert reply.decision == "clarify"
-    assert {b.action for b in reply.buttons} == {"programme:iim", "programme:enjmin"}
+    text = fold(reply.plain_text())
+    assert reply.decision == "answer" and reply.programme is None
+    assert "iim" in text and "enjmin" in text and "23 janvier" in text
+    assert len(reply.plain_text()) <= 1500
+    assert {b.action for b in reply.suggestions} == {"topic:deadline@iim", "topic:deadline@enjmin"}
 
 
-def test_programme_button_answers_the_pending_question(assistant: Assistant) -> None:
+def test_a_topic_of_one_programme_only_goes_to_that_programme(assistant: Assistant) -> None:
+    reply = ask(assistant, "mon master c obligatoire ?")
+    assert reply.decision == "answer" and reply.programme == "enjmin"
+
+
+def test_the_page_saying_nothing_is_said_with_whom_to_ask(assistant: Assistant) -> None:
+    text = fold(ask(assistant, "is there a waiting list at ENJMIN?").plain_text())
+    assert "says nothing" in text and "master.enjmin@lecnam.net" in text
+
+
+def test_too_long_for_one_reply_asks_which_programme(assistant: Assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import assistant.composer as composer
+
+    monkeypatch.setattr(composer, "MAX_COMPACT_CHARS", 50)
     conv = Conversation()
-    first = assistant.ask("quels documents faut-il envoyer ?", conv, today=date(2026, 1, 10))
+    reply = assistant.ask("quels documents faut-il envoyer ?", conv, today=TODAY)
+    assert reply.decision == "clarify"
+    assert {b.action for b in reply.buttons} == {"topic:documents@iim", "topic:documents@enjmin"}
+    answer = assistant.ask("enjmin", conv, today=TODAY)  # answering "which programme?" with its name
+    assert answer.decision == "answer" and answer.intent == "enjmin.documents"
+
+
+def test_programme_button_answers_the_pending_question(assistant: Assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import assistant.composer as composer
+
+    monkeypatch.setattr(composer, "MAX_COMPACT_CHARS", 50)
+    conv = Conversation()
+    first = assistant.ask("quels documents faut-il envoyer ?", conv, today=TODAY)
     assert first.decision == "clarify"
-    second = assistant.press("programme:iim", conv, today=date(2026, 1, 10))
-    assert second.decision == "answer" and second.intent == "iim.mandatory_documents"
+    second = assistant.press(first.buttons[0].action, conv, today=TODAY)
+    assert (
+        second.decision == "answer"
+        and second.intent == first.buttons[0].action.split(":")[1].replace("documents@", "") + ".documents"
+    )
+
+
+# --------------------------------------------------------------------------- conversations
 
 
 def test_follow_up_keeps_programme(assistant: Assistant) -> None:
     conv = Conversation()
-    assistant.ask("date limite enjmin", conv, today=date(2026, 1, 10))
-    reply = assistant.ask("et pour les étrangers ?", conv, today=date(2026, 1, 10))
+    assistant.ask("date limite enjmin", conv, today=TODAY)
+    reply = assistant.ask("et pour les étrangers ?", conv, today=TODAY)
     assert reply.programme == "enjmin"
     assert reply.decision == "answer"
 
 
 @pytest.mark.parametrize(
-    "question",
+    "follow_up", ["et pour l'autre école ?", "what about the other school?", "same question for IIM"]
+)
+def test_follow_up_about_the_other_programme_keeps_the_topic(assistant: Assistant, follow_up: str) -> None:
+    conv = Conversation()
+    assistant.ask("c'est quoi les frais de dossier à l'enjmin ?", conv, today=TODAY)
+    reply = assistant.ask(follow_up, conv, today=TODAY)
+    assert reply.decision == "answer" and reply.intent == "iim.fees"
+
+
+def test_gibberish_after_an_answer_is_not_answered_again(assistant: Assistant) -> None:
+    conv = Conversation()
+    first = assistant.ask("date limite enjmin", conv, today=TODAY)
+    reply = assistant.ask("qsdkjh zzkq", conv, today=TODAY)
+    assert reply.decision == "clarify" and reply.blocks != first.blocks
+    assert reply.intent is None
+
+
+def test_short_message_follows_the_conversation_language(assistant: Assistant) -> None:
+    conv = Conversation()
+    assistant.ask("bonjour, je voudrais des infos sur l'enjmin", conv, today=TODAY)
+    reply = assistant.ask("deadline ??", conv, today=TODAY)
+    assert reply.language == "fr"
+    assert ask(assistant, "When is the ENJMIN deadline, please?", conv=conv).language == "en"
+
+
+# --------------------------------------------------------------------------- messages of several sentences
+
+
+def test_two_questions_get_two_answers(assistant: Assistant) -> None:
+    reply = ask(assistant, "c'est quand la date limite pour l'enjmin ? et il faut quels documents ?")
+    text = fold(reply.plain_text())
+    assert reply.decision == "answer"
+    assert "23 janvier" in text and "dossier creatif" in text
+
+
+def test_situation_first_question_last_gets_a_personal_verdict(assistant: Assistant) -> None:
+    reply = ask(
+        assistant,
+        "Bonjour, j'ai un BTS et 1 an d'expérience en studio. Je peux tenter le master de l'ENJMIN ?",
+    )
+    text = fold(reply.plain_text())
+    assert reply.decision == "answer" and reply.programme == "enjmin"
+    assert "pas encore eligible" in text and "bac + 2" in text
+    assert reply.suggestions[0].action == "topic:checklist@enjmin"
+
+
+def test_experience_stated_in_passing_leads_to_the_vapp(assistant: Assistant) -> None:
+    reply = ask(
+        assistant, "I've worked as a game developer for 6 years with no degree, can I apply to ENJMIN?"
+    )
+    text = fold(reply.plain_text())
+    assert "you can apply" in text and "vapp" in text
+
+
+def test_french_below_b2_is_one_verdict_not_eligible(assistant: Assistant) -> None:
+    reply = ask(assistant, "I have a bachelor from Brazil and my French is B1, can I apply to ENJMIN?")
+    text = fold(reply.plain_text())
+    assert "condition is not met" in text and "b2" in text
+
+
+# --------------------------------------------------------------------------- declines and doubts
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
     [
-        "quel temps fait-il à Lyon ?",
-        "donne moi une recette de tarte",
-        "combien coûte l'année à l'ENJMIN ?",
-        "Who won the football match?",
-        "logement étudiant près de l'école ?",
+        ("quel temps fait-il à Lyon ?", "offtopic"),
+        ("donne moi une recette de tarte", "offtopic"),
+        ("combien coûte l'année à l'ENJMIN ?", "tuition"),
+        ("logement étudiant près de l'école ?", "housing"),
     ],
 )
-def test_out_of_scope_is_declined_with_contacts(assistant: Assistant, question: str) -> None:
+def test_out_of_scope_is_declined_with_contacts(assistant: Assistant, question: str, topic: str) -> None:
     reply = ask(assistant, question)
     assert reply.decision == "decline"
-    assert reply.intent is None
+    assert assistant.kb.topics[reply.intent].kind == "decline"
+    assert topic in {reply.intent, "offtopic"}
     assert "@" in reply.plain_text() or "page" in reply.plain_text()
+
+
+def test_unsure_admissions_question_gets_did_you_mean_not_a_decline(
+    assistant: Assistant, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(assistant.reader.model.thresholds, "answer", 0.999)
+    reply = ask(assistant, "il reste combien de temps pour envoyer ma candidature enjmin")
+    assert reply.decision == "clarify"
+    assert 2 <= len(reply.buttons) <= 3
+    assert all(b.action.startswith("topic:") for b in reply.buttons)
+    assert "deadline" in {b.action.split(":")[1].split("@")[0] for b in reply.buttons}
 
 
 def test_never_invents_iim_fee_amount(assistant: Assistant) -> None:
     text = ask(assistant, "combien coûtent les frais de dossier à l'IIM ?").plain_text()
     assert "€" not in text and "euro" not in fold(text)
     assert "fiche tarif" in fold(text)
+    assert not fold(text).startswith("oui")
 
 
 def test_programme_answers_do_not_mix(assistant: Assistant) -> None:
@@ -130,4 +272,4 @@ def test_reload_keeps_last_good_knowledge(assistant: Assistant, tmp_path) -> Non
     (tmp_path / "enjmin.yaml").write_text("programme: [broken", encoding="utf-8")
     problems = local.reload()
     assert problems and problems[0].file.endswith("enjmin.yaml")
-    assert local.ask("date limite enjmin", today=date(2026, 1, 10)).intent == "enjmin.deadline"
+    assert local.ask("date limite enjmin", today=TODAY).intent == "enjmin.deadline"

@@ -3,10 +3,14 @@ reported at the right file, line and entry, and never as a traceback.
 
 Each test copies knowledge/ into a temporary folder, breaks one thing with a precise text edit, and
 computes the position it expects from the edited text (`where`), not from hard-coded line numbers.
+`check()` only validates: no test here trains the topic model, except the two that run the whole
+command on the bundled knowledge (its model is cached after the first run).
 """
 
 from __future__ import annotations
 
+import ast
+import json
 import os
 import re
 import subprocess
@@ -16,18 +20,40 @@ from pathlib import Path
 import pytest
 
 from assistant.cli import main as cli_main
-from assistant.kb.loader import MIN_EXAMPLES, REQUIRED_MESSAGES, check
+from assistant.kb.loader import MIN_EXAMPLES, REQUIRED_TEXTS, SHARED_FILES, KnowledgeBase, Problem, check
 from assistant.kb.templates import KINDS
 
 from .support import KNOWLEDGE, REPO, edit, problem_at, same_file, where
 
-DEADLINE_FR = "L'inscription au concours doit être finalisée (dossier complet) {date:deadline}, sur"
-"""Start of the French answer of intent `enjmin.deadline`: the place where placeholder tests edit."""
+DEADLINE_FR = "L'inscription au concours doit impérativement être finalisée (dossier complet) avant le {date:deadline}, sur"
+"""Start of the French answer of `enjmin.deadline`: the place where placeholder tests edit."""
+
+DEADLINE_SHORT_FR = '      fr: "dossier complet avant le {date:deadline}."\n'
+"""The French `short` of `enjmin.deadline`."""
 
 SUBJECT_START = "    start: 2025-12-12T15:00:00+01:00\n"
 """The start of event `subject_release` (enjmin.yaml), the first event of the file."""
 
 PROBLEM_LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<entry>\S+): .+ — .+$")
+
+
+@pytest.fixture(scope="module")
+def bundled() -> KnowledgeBase:
+    """The bundled knowledge as `check()` reads it (validated, never trained)."""
+    kb, problems = check(KNOWLEDGE)
+    assert kb is not None and not problems
+    return kb
+
+
+def only_in(problems: list[Problem], path: Path) -> None:
+    """Every problem is in `path`: a broken file does not cascade into problems elsewhere."""
+    elsewhere = [str(p) for p in problems if not same_file(p, path)]
+    assert not elsewhere, "\n".join(elsewhere)
+
+
+def topic_row(path: Path, topic_id: str) -> tuple[int, int]:
+    """(line, column) of the `id` key of topic `topic_id` in topics.yaml."""
+    return where(path, f"  - id: {topic_id}\n", start=len("  - "))
 
 
 # --------------------------------------------------------------------------- the bundled knowledge
@@ -38,15 +64,31 @@ def test_bundled_knowledge_has_no_problem() -> None:
     assert problems == [], "\n".join(str(p) for p in problems)
     assert kb is not None
     assert set(kb.programmes) == {"enjmin", "iim"}
-    assert kb.summary()["intents"] == len(kb.intents) > 0
+    summary = kb.summary()
+    assert set(summary) == {"programmes", "topics", "answers", "examples", "events"}
+    assert summary["topics"] == len(kb.topics) > 0
+    assert summary["answers"] == sum(len(p.answers) for p in kb.programmes.values()) > 0
+    assert summary["examples"] == len(kb.examples()) >= MIN_EXAMPLES * len(kb.topics)
+    assert set(kb.texts) >= set(REQUIRED_TEXTS)
 
 
-def test_every_bundled_intent_has_enough_examples_in_both_languages() -> None:
-    kb, _ = check(KNOWLEDGE)
-    assert kb is not None
-    for intent in kb.intents.values():
-        assert intent.examples.fr and intent.examples.en, intent.id
-        assert len(intent.examples.fr) + len(intent.examples.en) >= MIN_EXAMPLES, intent.id
+def test_every_bundled_topic_has_enough_examples_in_both_languages(bundled: KnowledgeBase) -> None:
+    for topic in bundled.topics.values():
+        assert topic.examples.fr and topic.examples.en, topic.id
+        assert len(topic.examples.fr) + len(topic.examples.en) >= MIN_EXAMPLES, topic.id
+
+
+def test_every_bundled_topic_is_answered(bundled: KnowledgeBase) -> None:
+    """A faq topic by at least one programme (and by none in topics.yaml); any other kind here."""
+    for topic in bundled.topics.values():
+        if topic.kind == "faq":
+            assert bundled.answering(topic.id) and topic.answer is None, topic.id
+        else:
+            assert topic.answer is not None and not bundled.answering(topic.id), topic.id
+    for pid, p in bundled.programmes.items():
+        for answer in p.file.answers:
+            assert answer.id == f"{pid}.{answer.topic}"
+            assert bundled.answer(pid, answer.topic) is answer
 
 
 def test_problem_prints_as_file_line_column_entry_message_hint(kb_copy: Path) -> None:
@@ -77,8 +119,9 @@ def test_yaml_syntax_error_is_reported_where_the_parser_stops(kb_copy: Path) -> 
     problem = problem_at(problems, path, line, "-", "YAML syntax")
     assert problem.column == column
     assert "YAML" in problem.hint
-    # the broken file is skipped as a whole: no cascade of follow-on problems in the other files
-    assert all(same_file(p, path) for p in problems)
+    # the broken file is skipped as a whole: no cascade of follow-on problems in the other files (its
+    # answers are unknown, so the topics only it answers are not "unanswered")
+    only_in(problems, path)
 
 
 def test_yaml_duplicate_key_is_reported_at_the_second_key(kb_copy: Path) -> None:
@@ -116,8 +159,22 @@ def test_empty_and_non_mapping_files(kb_copy: Path) -> None:
     (kb_copy / "empty.yaml").write_text("# nothing yet\n", encoding="utf-8")
     (kb_copy / "list.yaml").write_text("- a\n- b\n", encoding="utf-8")
     _, problems = check(kb_copy)
-    problem_at(problems, kb_copy / "empty.yaml", 1, "-", "empty")
+    empty = problem_at(problems, kb_copy / "empty.yaml", 1, "-", "empty")
+    assert "`programme:`" in empty.hint  # any other file is a programme file
     problem_at(problems, kb_copy / "list.yaml", 1, "-", "not a mapping")
+
+
+@pytest.mark.parametrize(
+    ("name", "start"), [("topics.yaml", "topics"), ("glossary.yaml", "glossary"), ("texts.yaml", "texts")]
+)
+def test_empty_shared_file_says_how_it_starts(kb_copy: Path, name: str, start: str) -> None:
+    assert name in SHARED_FILES
+    path = kb_copy / name
+    path.write_text("", encoding="utf-8")
+    _, problems = check(kb_copy)
+    problem = problem_at(problems, path, 1, "-", "empty")
+    assert f"`{start}:`" in problem.hint
+    assert not any("is missing" in p.message and name in p.message for p in problems)
 
 
 def test_file_that_is_not_utf8(kb_copy: Path) -> None:
@@ -134,12 +191,60 @@ def test_impossible_calendar_date_is_a_problem(kb_copy: Path) -> None:
     problem_at(problems, path, line, "-")
 
 
-def test_syntax_error_in_general_yaml_does_not_claim_the_file_is_missing(kb_copy: Path) -> None:
-    path = kb_copy / "general.yaml"
-    edit(path, "  - id: general.greeting\n", "  - id general.greeting\n    x: : y\n")
+SHARED_SYNTAX_ERRORS = {
+    "topics.yaml": ("    kind: greeting\n", "    kind: greeting: hello\n", ": hello"),
+    "glossary.yaml": ('    "kan": "quand"\n', '    "kan": quand: when\n', ": when"),
+    "texts.yaml": ('    fr: "cette date est passée"\n', "    fr: cette date: est passée\n", ": est passée"),
+}
+
+
+@pytest.mark.parametrize("name", list(SHARED_SYNTAX_ERRORS))
+def test_syntax_error_in_a_shared_file_does_not_claim_the_file_is_missing(kb_copy: Path, name: str) -> None:
+    old, new, mistake = SHARED_SYNTAX_ERRORS[name]
+    path = kb_copy / name
+    edit(path, old, new)
     _, problems = check(kb_copy)
-    assert any("YAML syntax" in p.message and same_file(p, path) for p in problems)
-    assert not any("is missing" in p.message and "general.yaml" in p.message for p in problems)
+    line, column = where(path, mistake)
+    problem = problem_at(problems, path, line, "-", "YAML syntax")
+    assert problem.column == column
+    assert not any("is missing" in p.message for p in problems)
+    # what the file defines is unknown, not missing: no unknown topic, text or placeholder elsewhere
+    only_in(problems, path)
+
+
+SHARED_SCHEMA_ERRORS = {
+    "topics.yaml": ("    kind: thanks\n", "    kind: merci\n", "kind: merci", "thanks", "kind"),
+    "glossary.yaml": ('    "kan": "quand"\n', '    "kan": [quand]\n', '"kan": [quand]', "-", "shorthand.kan"),
+    "texts.yaml": ('    en: "in {n} days"\n', "    en: 3\n", "en: 3\n", "-", "texts.in_days.en"),
+}
+
+
+@pytest.mark.parametrize("name", list(SHARED_SCHEMA_ERRORS))
+def test_invalid_shared_file_is_reported_alone(kb_copy: Path, name: str) -> None:
+    old, new, needle, entry, words = SHARED_SCHEMA_ERRORS[name]
+    path = kb_copy / name
+    edit(path, old, new)
+    _, problems = check(kb_copy)
+    line, column = where(path, needle)
+    problem = problem_at(problems, path, line, entry, words)
+    assert problem.column == column
+    only_in(problems, path)
+
+
+@pytest.mark.parametrize("name", list(SHARED_FILES))
+def test_missing_shared_file(kb_copy: Path, name: str) -> None:
+    (kb_copy / name).unlink()
+    _, problems = check(kb_copy)
+    assert [(Path(p.file).name, p.line, p.column, p.entry) for p in problems] == [(name, 1, 1, "-")]
+    assert f"{name} is missing" in problems[0].message
+    assert all(n in problems[0].hint for n in SHARED_FILES)
+
+
+def test_no_programme_file(kb_copy: Path) -> None:
+    (kb_copy / "iim.yaml").unlink()
+    (kb_copy / "enjmin.yaml").unlink()
+    _, problems = check(kb_copy)
+    assert len(problems) == 1 and "no programme file" in problems[0].message  # not one per topic
 
 
 # --------------------------------------------------------------------------- schema violations
@@ -174,6 +279,15 @@ def test_wrong_type_list_instead_of_text(kb_copy: Path) -> None:
     problem_at(problems, path, line, "enjmin", "short_name", "string")
 
 
+def test_wrong_type_of_descriptions(kb_copy: Path) -> None:
+    path = kb_copy / "enjmin.yaml"
+    edit(path, "  descriptions: [angouleme,", "  descriptions: [[angouleme],")
+    _, problems = check(kb_copy)
+    line, column = where(path, "[angouleme]")
+    problem = problem_at(problems, path, line, "enjmin", "descriptions.0", "string")
+    assert problem.column == column
+
+
 def test_unknown_field_in_an_event(kb_copy: Path) -> None:
     path = kb_copy / "enjmin.yaml"
     edit(path, "    kind: launch\n", "    kind: launch\n    colour: red\n")
@@ -184,15 +298,33 @@ def test_unknown_field_in_an_event(kb_copy: Path) -> None:
     assert "spelling" in problem.hint
 
 
-def test_misspelt_field_in_an_intent(kb_copy: Path) -> None:
+def test_misspelt_field_in_an_answer(kb_copy: Path) -> None:
     path = kb_copy / "iim.yaml"
-    edit(path, "  - id: iim.contact\n    examples:\n", "  - id: iim.contact\n    exemples:\n")
+    edit(path, "  - topic: contact\n    answer:\n", "  - topic: contact\n    answr:\n")
     _, problems = check(kb_copy)
-    line, _ = where(path, "exemples:")
-    problem_at(problems, path, line, "iim.contact", "unknown field `exemples`")
-    # and the real field is reported missing, on the intent itself
-    intent_line, _ = where(path, "  - id: iim.contact\n", start=len("  - "))
-    problem_at(problems, path, intent_line, "iim.contact", "`intents.", "examples` is missing")
+    line, column = where(path, "answr:")
+    problem = problem_at(problems, path, line, "iim.contact", "unknown field `answr`")
+    assert problem.column == column
+    # and the real field is reported missing, on the answer itself, named `<programme>.<topic>`
+    answer_line, _ = where(path, "  - topic: contact\n", start=len("  - "))
+    problem_at(problems, path, answer_line, "iim.contact", "`answers.", "answer` is missing")
+    # the file is not loaded, but the topics only it answers are not reported unanswered
+    only_in(problems, path)
+
+
+def test_misspelt_field_in_a_topic(kb_copy: Path) -> None:
+    path = kb_copy / "topics.yaml"
+    edit(
+        path,
+        '  - id: places\n    label: {fr: "Nombre de places"',
+        '  - id: places\n    lable: {fr: "Nombre de places"',
+    )
+    _, problems = check(kb_copy)
+    line, _ = where(path, "lable:")
+    problem_at(problems, path, line, "places", "unknown field `lable`")
+    topic_line, _ = topic_row(path, "places")
+    problem_at(problems, path, topic_line, "places", "label` is missing")
+    only_in(problems, path)  # the programmes' answers to topics are not checked against a broken file
 
 
 def test_missing_required_field(kb_copy: Path) -> None:
@@ -208,12 +340,31 @@ def test_missing_required_field(kb_copy: Path) -> None:
     assert "required:" in problem.hint
 
 
+def test_missing_aliases(kb_copy: Path) -> None:
+    path = kb_copy / "iim.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  aliases: [iim,")
+    path.write_text(text[:start] + text[text.index("\n", start) + 1 :], encoding="utf-8")
+    _, problems = check(kb_copy)
+    line, _ = where(path, "programme:\n")
+    problem_at(problems, path, line, "iim", "aliases` is missing")
+
+
 def test_value_outside_the_allowed_list(kb_copy: Path) -> None:
     path = kb_copy / "enjmin.yaml"
     edit(path, "    kind: launch\n", "    kind: Launch\n")
     _, problems = check(kb_copy)
     line, _ = where(path, "kind: Launch")
     problem_at(problems, path, line, "subject_release", "kind", "'deadline'")
+
+
+def test_topic_kind_outside_the_allowed_list(kb_copy: Path) -> None:
+    path = kb_copy / "topics.yaml"
+    edit(path, "    kind: greeting\n", "    kind: hello\n")
+    _, problems = check(kb_copy)
+    line, column = where(path, "kind: hello\n")  # a value is reported at its key
+    problem = problem_at(problems, path, line, "greeting", "kind", "'faq'", "'decline'")
+    assert problem.column == column
 
 
 def test_malformed_email(kb_copy: Path) -> None:
@@ -231,6 +382,24 @@ def test_malformed_id(kb_copy: Path) -> None:
     _, problems = check(kb_copy)
     line, _ = where(path, "id: Waiting List")
     problem_at(problems, path, line, "Waiting List", "pattern")
+
+
+def test_malformed_topic_id(kb_copy: Path) -> None:
+    path = kb_copy / "topics.yaml"
+    edit(path, "  - id: places\n", "  - id: nb-places\n")
+    _, problems = check(kb_copy)
+    line, column = where(path, "id: nb-places")
+    problem = problem_at(problems, path, line, "nb-places", "pattern")
+    assert problem.column == column
+
+
+def test_malformed_answer_topic(kb_copy: Path) -> None:
+    path = kb_copy / "iim.yaml"
+    edit(path, "  - topic: places\n", "  - topic: Places\n")
+    _, problems = check(kb_copy)
+    line, column = where(path, "topic: Places\n")
+    problem = problem_at(problems, path, line, "iim.Places", "topic", "pattern")
+    assert problem.column == column
 
 
 @pytest.mark.parametrize(
@@ -260,6 +429,16 @@ def test_condition_with_unknown_operator(kb_copy: Path) -> None:
     assert problem.column == column
 
 
+def test_condition_on_a_field_that_is_not_in_the_profile(kb_copy: Path) -> None:
+    path = kb_copy / "enjmin.yaml"
+    old = "    when: {field: polytechnique_4a, eq: true}\n    link: polytechnique_form\n"
+    edit(path, old, "    when: {field: shoe_size, eq: 42}\n    link: polytechnique_form\n")
+    _, problems = check(kb_copy)
+    line, _ = where(path, "when: {field: shoe_size")
+    problem = problem_at(problems, path, line, "polytechnique_deadline", "`shoe_size`", "not a profile field")
+    assert "diploma_level" in problem.hint
+
+
 # --------------------------------------------------------------------------- missing French / English text
 
 
@@ -285,12 +464,43 @@ def test_missing_french_text_of_a_policy(kb_copy: Path) -> None:
     assert "French" in problem.hint
 
 
-def test_missing_english_answer_of_an_intent(kb_copy: Path) -> None:
+def test_missing_english_answer_of_an_answer(kb_copy: Path) -> None:
     path = kb_copy / "iim.yaml"
     edit(path, '      en: "{policy:waiting_list}"\n', "")
     _, problems = check(kb_copy)
     line, _ = where(path, '      fr: "{policy:waiting_list}"\n')
-    problem_at(problems, path, line - 1, "iim.waiting_list", "answer.en` is missing")
+    problem = problem_at(problems, path, line - 1, "iim.waiting_list", "answer.en` is missing")
+    assert "English" in problem.hint
+
+
+def test_missing_french_short_of_an_answer(kb_copy: Path) -> None:
+    path = kb_copy / "enjmin.yaml"
+    edit(path, DEADLINE_SHORT_FR, "")
+    _, problems = check(kb_copy)
+    line, _ = where(path, '      en: "complete file before {date:deadline}."\n')
+    problem = problem_at(problems, path, line - 1, "enjmin.deadline", "short.fr` is missing")
+    assert "French" in problem.hint
+
+
+def test_missing_english_label_of_a_topic(kb_copy: Path) -> None:
+    path = kb_copy / "topics.yaml"
+    edit(
+        path,
+        'label: {fr: "Nombre de places", en: "Number of places"}',
+        'label: {fr: "Nombre de places"}',
+    )
+    _, problems = check(kb_copy)
+    line, _ = where(path, 'label: {fr: "Nombre de places"}')
+    problem = problem_at(problems, path, line, "places", "label.en` is missing")
+    assert "English" in problem.hint
+
+
+def test_missing_english_general_answer_of_a_topic(kb_copy: Path) -> None:
+    path = kb_copy / "topics.yaml"
+    edit(path, '      en: "You\'re welcome! Good luck with your application."\n', "")
+    _, problems = check(kb_copy)
+    line, _ = where(path, '      fr: "Avec plaisir ! Bonne chance pour votre candidature."\n')
+    problem_at(problems, path, line - 1, "thanks", "answer.en` is missing")
 
 
 def test_empty_english_text(kb_copy: Path) -> None:
@@ -302,26 +512,82 @@ def test_empty_english_text(kb_copy: Path) -> None:
     assert problem.column == column
 
 
-def test_missing_english_text_of_a_message(kb_copy: Path) -> None:
-    path = kb_copy / "general.yaml"
-    edit(
-        path,
-        '  past:\n    fr: "cette date est passée"\n    en: "this date has passed"\n',
-        '  past:\n    fr: "cette date est passée"\n',
-    )
+# --------------------------------------------------------------------------- texts.yaml
+
+
+PAST_TEXT = '  past:\n    fr: "cette date est passée"\n    en: "this date has passed"\n'
+
+
+def test_missing_english_text_of_a_text(kb_copy: Path) -> None:
+    path = kb_copy / "texts.yaml"
+    edit(path, PAST_TEXT, '  past:\n    fr: "cette date est passée"\n')
     _, problems = check(kb_copy)
-    line, _ = where(path, "  past:\n")
-    problem = problem_at(problems, path, line, "-", "messages.past.en` is missing")
+    line, _ = where(path, "  past:\n", start=2)
+    problem = problem_at(problems, path, line, "-", "texts.past.en` is missing")
     assert "English" in problem.hint
+    only_in(problems, path)  # the texts are unknown: `{message:…}` placeholders are not reported
 
 
-def test_required_message_removed(kb_copy: Path) -> None:
-    assert "past" in REQUIRED_MESSAGES
-    path = kb_copy / "general.yaml"
-    edit(path, '  past:\n    fr: "cette date est passée"\n    en: "this date has passed"\n', "")
+def test_required_text_removed(kb_copy: Path) -> None:
+    assert "past" in REQUIRED_TEXTS
+    path = kb_copy / "texts.yaml"
+    edit(path, PAST_TEXT, "")
     _, problems = check(kb_copy)
-    line, _ = where(path, "messages:\n")
-    problem_at(problems, path, line, "past", "message `past` is missing")
+    line, _ = where(path, "texts:\n")
+    problem = problem_at(problems, path, line, "past", "text `past` is missing")
+    assert "texts:" in problem.hint
+    assert len(problems) == 1
+
+
+def test_every_required_text_is_reported_missing(kb_copy: Path) -> None:
+    path = kb_copy / "texts.yaml"
+    path.write_text('texts:\n  extra: {fr: "en plus", en: "extra"}\n', encoding="utf-8")
+    _, problems = check(kb_copy)
+    missing = {p.entry for p in problems if same_file(p, path) and p.line == 1 and "is missing" in p.message}
+    assert missing == set(REQUIRED_TEXTS)
+    # answers that cite a text now missing say so, where they cite it
+    iim = kb_copy / "iim.yaml"
+    line, _ = where(iim, '      fr: "{message:no_contact}"\n')
+    problem_at(problems, iim, line, "iim.contact", "{message:no_contact}", "missing text `no_contact`")
+
+
+def test_every_text_the_code_reads_is_required(bundled: KnowledgeBase) -> None:
+    """A text the code reads (through `kb.t`, the composer's `t` or the time formatter) must be required:
+    without it, `kb check` would pass and candidates would read the bare key (`verdict_yes`)."""
+    readers = [p for p in (REPO / "assistant").rglob("*.py") if ".t(" in p.read_text(encoding="utf-8")]
+    readers.append(REPO / "assistant" / "timefmt.py")  # receives `kb.t` as its `msg`
+    named = {
+        node.value
+        for path in readers
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in bundled.texts
+    }
+    assert {"past", "in_days", "clarify_programme", "verdict_yes"} <= named  # the scan sees every reader
+    assert sorted(named - set(REQUIRED_TEXTS)) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "slots"),
+    [
+        ('    en: "in {n} days"\n', '    en: "in {count} days"\n', "in_days", "{count}, {n}"),
+        (
+            '    fr: "La page officielle ({programme}) ne donne aucune date pour cette procédure."\n',
+            '    fr: "La page officielle ne donne aucune date pour cette procédure."\n',
+            "no_dates",
+            "{programme}",
+        ),
+    ],
+)
+def test_text_with_different_slots_in_french_and_english(
+    kb_copy: Path, old: str, new: str, key: str, slots: str
+) -> None:
+    path = kb_copy / "texts.yaml"
+    edit(path, old, new)
+    _, problems = check(kb_copy)
+    line, column = where(path, f"  {key}:\n", start=2)
+    problem = problem_at(problems, path, line, key, "same slots", f"({slots})")
+    assert problem.column == column
+    assert "{name}" in problem.hint
 
 
 # --------------------------------------------------------------------------- date-times and time zones
@@ -377,7 +643,7 @@ def test_event_that_ends_before_it_starts(kb_copy: Path) -> None:
     problem_at(problems, path, line, "oral_exams", "ends before it starts")
 
 
-# --------------------------------------------------------------------------- unknown references
+# --------------------------------------------------------------------------- placeholders
 
 
 def test_answer_citing_a_missing_event(kb_copy: Path) -> None:
@@ -397,10 +663,12 @@ def test_answer_citing_a_missing_event(kb_copy: Path) -> None:
         ("{contact:nope}", ["missing contact `nope`"]),
         ("{link:nope}", ["missing link `nope`"]),
         ("{doc:nope}", ["missing document `nope`"]),
-        ("{policy:nope}", ["cites a missing", "`nope`"]),  # worded "missing policie": see report
+        ("{policy:nope}", ["missing policy `nope`"]),
         ("{rule:nope}", ["missing rule `nope`"]),
+        ("{req:nope}", ["missing requirement `nope`"]),
         ("{event:nope}", ["missing event `nope`"]),
-        ("{message:nope}", ["missing message `nope`"]),
+        ("{applies:nope}", ["missing event `nope`"]),
+        ("{message:nope}", ["missing text `nope`"]),
         ("{docs:all}", ["no document set"]),
         ("{date}", ["needs an id"]),
         ("{calendar:deadline}", ["takes no argument"]),
@@ -413,6 +681,18 @@ def test_answer_placeholder_that_does_not_resolve(kb_copy: Path, placeholder: st
     _, problems = check(kb_copy)
     line, column = where(path, '      fr: "' + broken, start=6)
     problem = problem_at(problems, path, line, "enjmin.deadline", placeholder, "in the fr answer", *words)
+    assert problem.column == column
+
+
+def test_short_answer_placeholder_that_does_not_resolve(kb_copy: Path) -> None:
+    path = kb_copy / "enjmin.yaml"
+    broken = DEADLINE_SHORT_FR.replace("{date:deadline}", "{date:deadlin}")
+    edit(path, DEADLINE_SHORT_FR, broken)
+    _, problems = check(kb_copy)
+    line, column = where(path, broken, start=6)
+    problem = problem_at(
+        problems, path, line, "enjmin.deadline", "{date:deadlin}", "in the fr short", "missing event"
+    )
     assert problem.column == column
 
 
@@ -437,16 +717,42 @@ def test_malformed_placeholder_is_reported(kb_copy: Path, placeholder: str) -> N
     edit(path, DEADLINE_FR, broken)
     _, problems = check(kb_copy)
     line, _ = where(path, '      fr: "' + broken)
-    problem_at(problems, path, line, "enjmin.deadline")
+    problem = problem_at(problems, path, line, "enjmin.deadline")
+    assert "{kind:id}" in problem.hint
 
 
-def test_general_intent_cannot_use_programme_placeholders(kb_copy: Path) -> None:
-    path = kb_copy / "general.yaml"
-    old = "Pour parler à une personne, voici les contacts : {contacts}"
-    edit(path, old, "La date limite est {date:deadline}.")
+HUMAN_FR = "Pour parler à une personne, voici les contacts : {contacts}"
+"""Part of the French general answer of topic `human` (topics.yaml), after `HUMAN_FR_START`."""
+
+HUMAN_FR_START = '      fr: "Je suis un assistant automatique. '
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("La date limite est {date:deadline}.", ["{date:deadline}", "needs a programme"]),
+        ("Voir {programme}.", ["{programme}", "needs a programme"]),
+        ("{message:nope}", ["{message:nope}", "missing text `nope`"]),
+        ("{Contacts}", ["{Contacts}", "not a valid placeholder"]),
+    ],
+)
+def test_general_answer_placeholders(kb_copy: Path, text: str, words: list[str]) -> None:
+    path = kb_copy / "topics.yaml"
+    edit(path, HUMAN_FR_START + HUMAN_FR, HUMAN_FR_START + text)
     _, problems = check(kb_copy)
-    line, _ = where(path, "La date limite est {date:deadline}.")
-    problem_at(problems, path, line, "general.human", "{date:deadline}", "needs a programme")
+    line, column = where(path, HUMAN_FR_START + text, start=6)  # at the `fr:` key of the answer
+    problem = problem_at(problems, path, line, "human", *words)
+    assert problem.column == column
+
+
+def test_general_answer_may_cite_programmes_contacts_and_texts(kb_copy: Path) -> None:
+    path = kb_copy / "topics.yaml"
+    edit(path, HUMAN_FR, "{programmes} {contacts} {message:no_contact}")
+    _, problems = check(kb_copy)
+    assert problems == [], "\n".join(str(p) for p in problems)
+
+
+# --------------------------------------------------------------------------- unknown references
 
 
 @pytest.mark.parametrize(
@@ -492,7 +798,18 @@ def test_entry_citing_a_missing_event(kb_copy: Path, file: str, old: str, new: s
             "subject_release",
         ),  # an event
         ("iim.yaml", "    link: fee_sheet\n", "    link: nope\n", "processing_fees"),  # a document
-        ("enjmin.yaml", "    links: [discord]\n", "    links: [nope]\n", "enjmin.discord"),  # an intent
+        (
+            "enjmin.yaml",
+            "    links: [discord]\n",
+            "    links: [nope]\n",
+            "enjmin.discord",
+        ),  # an answer's links
+        (
+            "enjmin.yaml",
+            "  - topic: subject\n",
+            "  - topic: subject\n    source: nope\n",
+            "enjmin.subject",
+        ),  # an answer's source
         ("iim.yaml", "  source: official_page\n", "  source: nope\n", "iim"),  # the programme's source
     ],
 )
@@ -504,35 +821,132 @@ def test_entry_citing_a_missing_link(kb_copy: Path, file: str, old: str, new: st
     problem_at(problems, path, line, entry, "nope")
 
 
-def test_follow_up_that_is_not_an_intent(kb_copy: Path) -> None:
+def test_answer_follow_up_that_is_not_a_topic(kb_copy: Path) -> None:
     path = kb_copy / "iim.yaml"
-    edit(path, "    follow_ups: [iim.application_form]\n", "    follow_ups: [iim.aplication_form]\n")
+    edit(path, "    follow_ups: [application_form]\n", "    follow_ups: [aplication_form]\n")
     _, problems = check(kb_copy)
-    line, _ = where(path, "follow_ups: [iim.aplication_form]")
-    problem_at(problems, path, line, "iim.contact", "follow-up `iim.aplication_form` is not an intent")
+    line, _ = where(path, "follow_ups: [aplication_form]")
+    problem = problem_at(problems, path, line, "iim.contact", "follow-up `aplication_form` is not a topic")
+    assert "topics.yaml" in problem.hint
 
 
-# --------------------------------------------------------------------------- duplicate ids
+def test_answer_follow_up_may_be_a_general_topic(kb_copy: Path) -> None:
+    path = kb_copy / "iim.yaml"
+    edit(path, "    follow_ups: [application_form]\n", "    follow_ups: [application_form, human]\n")
+    _, problems = check(kb_copy)
+    assert problems == [], "\n".join(str(p) for p in problems)
 
 
-def test_intent_id_twice_in_one_file(kb_copy: Path) -> None:
-    path = kb_copy / "enjmin.yaml"
-    edit(path, "  - id: enjmin.incomplete\n", "  - id: enjmin.deadline\n")
+def test_topic_follow_up_that_is_not_a_topic(kb_copy: Path) -> None:
+    path = kb_copy / "topics.yaml"
+    edit(path, "    follow_ups: [help]\n", "    follow_ups: [hepl]\n")
+    _, problems = check(kb_copy)
+    line, _ = where(path, "follow_ups: [hepl]")
+    problem_at(problems, path, line, "greeting", "follow-up `hepl` is not a topic")
+
+
+# --------------------------------------------------------------------------- topics and answers
+
+
+def test_answer_to_an_unknown_topic(kb_copy: Path) -> None:
+    path = kb_copy / "iim.yaml"
+    edit(path, "  - topic: fees\n", "  - topic: feez\n")
+    _, problems = check(kb_copy)
+    line, column = where(path, "  - topic: feez\n", start=len("  - "))
+    problem = problem_at(problems, path, line, "iim.feez", "topic `feez` is not defined")
+    assert problem.column == column
+    # and `fees`, which only IIM answered, is now answered by no programme
+    topics = kb_copy / "topics.yaml"
+    problem_at(problems, topics, topic_row(topics, "fees")[0], "fees", "no programme answers topic `fees`")
+
+
+def test_faq_topic_no_programme_answers(kb_copy: Path) -> None:
+    path = kb_copy / "iim.yaml"
     text = path.read_text(encoding="utf-8")
-    second = text.index("  - id: enjmin.deadline\n", text.index("  - id: enjmin.deadline\n") + 1)
+    start = text.index("  - topic: tracks\n")
+    path.write_text(text[:start] + text[text.index("  - topic: results\n") :], encoding="utf-8")
+    _, problems = check(kb_copy)
+    topics = kb_copy / "topics.yaml"
+    line, column = topic_row(topics, "tracks")
+    problem = problem_at(problems, topics, line, "tracks", "no programme answers topic `tracks`")
+    assert problem.column == column
+    assert "- topic: tracks" in problem.hint and "decline" in problem.hint
+    assert len(problems) == 1
+
+
+def test_faq_topic_with_a_general_answer(kb_copy: Path) -> None:
+    path = kb_copy / "topics.yaml"
+    edit(
+        path,
+        '  - id: places\n    label: {fr: "Nombre de places", en: "Number of places"}\n',
+        '  - id: places\n    label: {fr: "Nombre de places", en: "Number of places"}\n'
+        '    answer: {fr: "Peu.", en: "Few."}\n',
+    )
+    _, problems = check(kb_copy)
+    line, column = where(path, '    answer: {fr: "Peu."', start=4)
+    problem = problem_at(problems, path, line, "places", "`faq` topic is answered by the programme files")
+    assert problem.column == column
+
+
+def test_general_topic_without_an_answer(kb_copy: Path) -> None:
+    path = kb_copy / "topics.yaml"
+    edit(
+        path,
+        '    answer:\n      fr: "Avec plaisir ! Bonne chance pour votre candidature."\n'
+        '      en: "You\'re welcome! Good luck with your application."\n',
+        "",
+    )
+    _, problems = check(kb_copy)
+    line, column = where(path, "    kind: thanks\n", start=4)
+    problem = problem_at(problems, path, line, "thanks", "`thanks` topic needs its general `answer:`")
+    assert problem.column == column
+
+
+def test_programme_answer_to_a_general_topic(kb_copy: Path) -> None:
+    path = kb_copy / "iim.yaml"
+    edit(
+        path,
+        "  - topic: places\n",
+        '  - topic: greeting\n    answer: {fr: "Bonjour IIM", en: "Hello IIM"}\n\n  - topic: places\n',
+    )
+    _, problems = check(kb_copy)
+    line, _ = where(path, "  - topic: greeting\n", start=len("  - "))
+    problem = problem_at(problems, path, line, "iim.greeting", "`greeting` topic with one general answer")
+    assert "`faq`" in problem.hint
+
+
+def test_topic_answered_twice_by_one_programme(kb_copy: Path) -> None:
+    path = kb_copy / "iim.yaml"
+    edit(path, "  - topic: places\n", "  - topic: eligibility\n")
+    _, problems = check(kb_copy)
+    text = path.read_text(encoding="utf-8")
+    first = text.index("  - topic: eligibility\n")
+    second = text.index("  - topic: eligibility\n", first + 1)
     line = text.count("\n", 0, second) + 1
-    _, problems = check(kb_copy)
-    problem = problem_at(problems, path, line, "enjmin.deadline", "intent id `enjmin.deadline` is used twice")
+    problem = problem_at(problems, path, line, "iim.eligibility", "topic `eligibility` is answered twice")
     assert problem.column == len("  - ") + 1
+    assert not any(p.line == text.count("\n", 0, first) + 1 and same_file(p, path) for p in problems)
 
 
-def test_intent_id_twice_across_files(kb_copy: Path) -> None:
-    """Files are read in alphabetical order: the later file (general.yaml after enjmin.yaml) is reported."""
-    path = kb_copy / "general.yaml"
-    edit(path, "  - id: general.thanks\n", "  - id: enjmin.deadline\n")
+def test_topic_id_twice(kb_copy: Path) -> None:
+    """The second occurrence, in file order, is the one reported."""
+    path = kb_copy / "topics.yaml"
+    edit(path, "  - id: status\n", "  - id: places\n")
     _, problems = check(kb_copy)
-    line, _ = where(path, "  - id: enjmin.deadline\n")
-    problem_at(problems, path, line, "enjmin.deadline", "used twice")
+    line, column = where(path, "  - id: places\n", start=len("  - "), occurrence=1)
+    problem = problem_at(problems, path, line, "places", "topic id `places` is used twice")
+    assert problem.column == column
+
+
+def test_topic_id_twice_does_not_shift_the_next_topics(kb_copy: Path) -> None:
+    """Problems of the topics after a repeated id are still reported at their own lines."""
+    path = kb_copy / "topics.yaml"
+    edit(path, "  - id: status\n", "  - id: places\n")
+    edit(path, "    follow_ups: [help]\n", "    follow_ups: [hepl]\n")
+    _, problems = check(kb_copy)
+    line, column = where(path, "    follow_ups: [hepl]\n", start=4)
+    problem = problem_at(problems, path, line, "greeting", "follow-up `hepl` is not a topic")
+    assert problem.column == column
 
 
 @pytest.mark.parametrize(
@@ -562,8 +976,8 @@ def test_id_twice_in_a_section(kb_copy: Path, file: str, section: str, old: str,
     path = kb_copy / file
     edit(path, old, new)
     _, problems = check(kb_copy)
-    section_start = path.read_text(encoding="utf-8").index(f"\n{section}:\n")
     text = path.read_text(encoding="utf-8")
+    section_start = text.index(f"\n{section}:\n")
     first = text.index(f"  - id: {dup}\n", section_start)
     second = text.index(f"  - id: {dup}\n", first + 1)
     line, column = text.count("\n", 0, second) + 1, len("  - ") + 1
@@ -587,85 +1001,111 @@ def test_programme_id_twice(kb_copy: Path) -> None:
     problem_at(problems, path, line, "enjmin", "already used by")
 
 
-# --------------------------------------------------------------------------- examples (utterances)
+# --------------------------------------------------------------------------- examples
 
 
-def test_utterance_in_two_intents_across_files(kb_copy: Path) -> None:
-    path = kb_copy / "iim.yaml"
-    old = '      fr: ["c\'est quand la rentrée en cycle supérieur ?",'
-    edit(path, old, '      fr: ["deadline concours enjmin", "c\'est quand la rentrée en cycle supérieur ?",')
-    _, problems = check(kb_copy)
-    line, column = where(path, '"deadline concours enjmin"')
-    problem = problem_at(
-        problems, path, line, "iim.start_date", "deadline concours enjmin", "`enjmin.deadline`"
-    )
-    assert problem.column == column
-
-
-def test_utterance_in_two_intents_ignores_case_accents_and_punctuation(kb_copy: Path) -> None:
-    path = kb_copy / "iim.yaml"
-    old = '      fr: ["c\'est quand la rentrée en cycle supérieur ?",'
-    edit(
-        path, old, '      fr: ["DEADLINE concours ENJMIN !", "c\'est quand la rentrée en cycle supérieur ?",'
-    )
-    _, problems = check(kb_copy)
-    line, column = where(path, '"DEADLINE concours ENJMIN !"')
-    problem = problem_at(problems, path, line, "iim.start_date", "`enjmin.deadline`")
-    assert problem.column == column
-
-
-def test_utterance_in_two_intents_of_the_same_file(kb_copy: Path) -> None:
-    path = kb_copy / "enjmin.yaml"
-    old = '      en: ["the platform is not working",'
-    edit(path, old, '      en: ["how do I contact the recruitment office?", "the platform is not working",')
-    _, problems = check(kb_copy)
-    line, column = where(path, '["how do I contact the recruitment office?", "the platform', start=1)
-    problem = problem_at(problems, path, line, "enjmin.tech_support", "`enjmin.contact`")
-    assert problem.column == column
-
-
-def _replace_example_list(path: Path, intent_id: str, lang: str, new: str) -> None:
-    """Replace one intent's `fr:`/`en:` example list (a flow list that may span lines) with `new`."""
+def _add_topic_example(path: Path, topic_id: str, lang: str, example: str) -> None:
+    """Insert `example` first in the `lang` examples of topic `topic_id` (topics.yaml block lists)."""
     text = path.read_text(encoding="utf-8")
-    start = text.index(f"  - id: {intent_id}\n")
-    at = text.index(f"      {lang}: [", start)
-    end = text.index("]\n", at) + 2
-    path.write_text(text[:at] + new + text[end:], encoding="utf-8")
+    at = text.index(f"      {lang}:\n", text.index(f"  - id: {topic_id}\n")) + len(f"      {lang}:\n")
+    path.write_text(text[:at] + f"        - {json.dumps(example, ensure_ascii=False)}\n" + text[at:], "utf-8")
 
 
-def _example_counts(intent_id: str) -> tuple[int, int]:
-    kb, _ = check(KNOWLEDGE)
-    assert kb is not None
-    examples = kb.intents[intent_id].examples
-    return len(examples.fr), len(examples.en)
+def _set_topic_examples(path: Path, topic_id: str, fr: list[str], en: list[str] | None) -> None:
+    """Replace the whole `examples:` block of topic `topic_id` (no `en:` key when `en` is None)."""
+    text = path.read_text(encoding="utf-8")
+    start = text.index("    examples:\n", text.index(f"  - id: {topic_id}\n"))
+    end = start + len("    examples:\n")
+    while text.startswith("      ", end):  # the block: every line indented deeper than `examples:`
+        end = text.index("\n", end) + 1
+    block = f"    examples:\n      fr: {json.dumps(fr, ensure_ascii=False)}\n"
+    if en is not None:
+        block += f"      en: {json.dumps(en, ensure_ascii=False)}\n"
+    path.write_text(text[:start] + block + text[end:], encoding="utf-8")
 
 
-def test_intent_with_too_few_examples_in_total(kb_copy: Path) -> None:
-    path = kb_copy / "iim.yaml"
-    _replace_example_list(
-        path, "iim.contact", "fr", '      fr: ["comment contacter l\'iim ?", "quel est le mail de l\'iim"]\n'
+def _add_answer_examples(path: Path, topic: str, fr: list[str]) -> None:
+    edit(
+        path,
+        f"  - topic: {topic}\n",
+        f"  - topic: {topic}\n    examples:\n      fr: {json.dumps(fr, ensure_ascii=False)}\n",
     )
-    _replace_example_list(
-        path, "iim.contact", "en", '      en: ["how do I contact IIM?", "IIM phone number"]\n'
+
+
+def test_example_in_two_topics(kb_copy: Path, bundled: KnowledgeBase) -> None:
+    """Reported in the later topic; case, accents and punctuation do not make two examples differ."""
+    assert "procédure d'admission iim" in bundled.topics["overview"].examples.fr
+    path = kb_copy / "topics.yaml"
+    _add_topic_example(path, "deadline", "fr", "PROCEDURE d'admission IIM !")
+    _, problems = check(kb_copy)
+    line, column = where(path, '"PROCEDURE d\'admission IIM !"')
+    problem = problem_at(problems, path, line, "deadline", "PROCEDURE d'admission IIM !", "topic `overview`")
+    assert problem.column == column
+    assert "one topic only" in problem.hint
+
+
+def test_example_written_twice_in_one_topic(kb_copy: Path) -> None:
+    path = kb_copy / "topics.yaml"
+    _add_topic_example(path, "overview", "en", "IIM admission procedure")
+    _, problems = check(kb_copy)
+    line, _ = where(path, '"IIM admission procedure"', occurrence=1)  # the original, now second
+    problem_at(problems, path, line, "overview", "written twice in this topic")
+
+
+def test_programme_example_of_another_topic(kb_copy: Path) -> None:
+    """A programme's own examples are pooled with the topics': one that belongs to another topic is
+    reported in the programme file."""
+    path = kb_copy / "iim.yaml"
+    _add_answer_examples(path, "fees", ["frais iim", "Procédure d'admission IIM ?"])
+    _, problems = check(kb_copy)
+    line, column = where(path, '"Procédure d\'admission IIM ?"')
+    problem = problem_at(problems, path, line, "iim.fees", "topic `overview`")
+    assert problem.column == column
+    assert len(problems) == 1  # "frais iim" is a fees example already: pooled, not a conflict
+
+
+def test_same_example_for_two_topics_in_two_programmes(kb_copy: Path) -> None:
+    _add_answer_examples(kb_copy / "enjmin.yaml", "contact", ["un mail pour les écoles de démo"])
+    path = kb_copy / "iim.yaml"
+    _add_answer_examples(path, "fees", ["Un mail pour les écoles de démo"])
+    _, problems = check(kb_copy)
+    line, _ = where(path, '"Un mail pour les écoles de démo"')
+    problem_at(problems, path, line, "iim.fees", "topic `contact`")
+    assert len(problems) == 1
+
+
+def test_programme_examples_need_no_minimum(kb_copy: Path) -> None:
+    _add_answer_examples(kb_copy / "iim.yaml", "fees", ["combien coûte le dossier à l'iim, en vrai ?"])
+    kb, problems = check(kb_copy)
+    assert problems == [], "\n".join(str(p) for p in problems)
+    assert kb is not None and ("combien coûte le dossier à l'iim, en vrai ?", "fees") in kb.examples()
+
+
+def test_topic_with_too_few_examples_in_total(kb_copy: Path) -> None:
+    path = kb_copy / "topics.yaml"
+    _set_topic_examples(
+        path, "places", ["combien de places ?", "nb de places iim"], ["how many seats?", "places?"]
     )
     _, problems = check(kb_copy)
-    line, column = where(path, "  - id: iim.contact\n    examples:", start=len("  - id: iim.contact\n    "))
-    problem = problem_at(problems, path, line, "iim.contact", "only 2 French and 2 English examples")
+    line, column = where(path, "    examples:\n", start=4, occurrence=_topic_index(path, "places"))
+    problem = problem_at(problems, path, line, "places", "only 2 French and 2 English examples")
     assert problem.column == column
     assert str(MIN_EXAMPLES) in problem.hint
 
 
-def test_intent_without_english_examples(kb_copy: Path) -> None:
-    path = kb_copy / "general.yaml"
-    french, _ = _example_counts("general.thanks")
-    _replace_example_list(path, "general.thanks", "en", "")
+def test_topic_without_english_examples(kb_copy: Path, bundled: KnowledgeBase) -> None:
+    path = kb_copy / "topics.yaml"
+    french = bundled.topics["help"].examples.fr
+    _set_topic_examples(path, "help", french, None)
     _, problems = check(kb_copy)
-    line, _ = where(
-        path,
-        "  - id: general.thanks\n    kind: thanks\n    examples:",
-        start=len("  - id: general.thanks\n    kind: thanks\n    "),
-    )
-    problem_at(problems, path, line, "general.thanks", f"{french} French and 0 English examples")
+    line, _ = where(path, "    examples:\n", occurrence=_topic_index(path, "help"))
+    problem_at(problems, path, line, "help", f"{len(french)} French and 0 English examples")
+
+
+def _topic_index(path: Path, topic_id: str) -> int:
+    """The 0-based rank of topic `topic_id` in topics.yaml (every topic has one `examples:` line)."""
+    text = path.read_text(encoding="utf-8")
+    return text.count("    examples:\n", 0, text.index(f"  - id: {topic_id}\n"))
 
 
 # --------------------------------------------------------------------------- the command line
@@ -679,14 +1119,21 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         cwd=REPO,
         env=env,
-        timeout=60,
+        timeout=120,
     )
 
 
-def test_cli_kb_check_on_the_bundled_knowledge() -> None:
+def test_cli_kb_check_on_the_bundled_knowledge(bundled: KnowledgeBase) -> None:
     run = _cli("kb", "check", str(KNOWLEDGE))
     assert run.returncode == 0, run.stdout + run.stderr
-    assert re.match(r"OK: 2 programmes, \d+ intents, \d+ utterances, \d+ events", run.stdout)
+    s = bundled.summary()
+    ok, model = run.stdout.splitlines()
+    assert re.fullmatch(
+        rf"OK: 2 programmes, {s['topics']} topics, {s['answers']} answers, {s['examples']} examples, "
+        rf"{s['events']} events \(\d+ ms\)",
+        ok,
+    ), ok
+    assert re.match(r"topic model: \d+\.\d% of examples right in cross-validation", model), model
     assert "Traceback" not in run.stdout + run.stderr
 
 
@@ -726,12 +1173,20 @@ def _binary(folder: Path) -> None:
     (folder / "iim.yaml").write_bytes(b"\xff\xfe\x00programme\x00")
 
 
+def _binary_topics(folder: Path) -> None:
+    (folder / "topics.yaml").write_bytes(b"\xff\xfe\x00topics\x00")
+
+
 def _top_level_list(folder: Path) -> None:
     (folder / "iim.yaml").write_text("- programme\n", encoding="utf-8")
 
 
-def _no_general(folder: Path) -> None:
-    (folder / "general.yaml").unlink()
+def _no_topics(folder: Path) -> None:
+    (folder / "topics.yaml").unlink()
+
+
+def _no_texts(folder: Path) -> None:
+    (folder / "texts.yaml").unlink()
 
 
 def _no_programme(folder: Path) -> None:
@@ -742,8 +1197,8 @@ def _no_programme(folder: Path) -> None:
 def _nulls(folder: Path) -> None:
     edit(
         folder / "iim.yaml",
-        "  - id: iim.contact\n    examples:\n",
-        "  - id: iim.contact\n    examples: null\n    x:\n",
+        "  - topic: contact\n    answer:\n",
+        "  - topic: contact\n    answer: null\n    x:\n",
     )
 
 
@@ -751,16 +1206,45 @@ def _programme_is_a_list(folder: Path) -> None:
     edit(folder / "enjmin.yaml", "programme:\n  id: enjmin\n", "programme:\n  - id: enjmin\n")
 
 
+def _topics_null(folder: Path) -> None:
+    (folder / "topics.yaml").write_text("topics: null\n", encoding="utf-8")
+
+
+def _topic_is_a_string(folder: Path) -> None:
+    edit(folder / "topics.yaml", "topics:\n", "topics:\n  - overview\n")
+
+
+def _texts_list(folder: Path) -> None:
+    (folder / "texts.yaml").write_text("texts: [past, today]\n", encoding="utf-8")
+
+
+def _glossary_wrong_shape(folder: Path) -> None:
+    (folder / "glossary.yaml").write_text(
+        "glossary: {shorthand: [kan, quand], synonyms: 3}\n", encoding="utf-8"
+    )
+
+
+def _answers_to_nothing(folder: Path) -> None:
+    edit(folder / "iim.yaml", "  - topic: fees\n", "  - topic: feez\n")
+
+
 BREAKAGES = [
     _syntax,
     _schema,
     _empty,
     _binary,
+    _binary_topics,
     _top_level_list,
-    _no_general,
+    _no_topics,
+    _no_texts,
     _no_programme,
     _nulls,
     _programme_is_a_list,
+    _topics_null,
+    _topic_is_a_string,
+    _texts_list,
+    _glossary_wrong_shape,
+    _answers_to_nothing,
 ]
 
 
@@ -772,7 +1256,7 @@ def test_kb_check_command_never_raises(kb_copy: Path, breakage, capsys: pytest.C
     out, err = capsys.readouterr()
     lines = out.splitlines()
     assert lines and all(PROBLEM_LINE.match(line) for line in lines), out
-    assert "problem(s) found" in err
+    assert f"{len(lines)} problem(s) found" in err
 
 
 def test_kb_check_command_on_a_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -784,7 +1268,11 @@ def test_kb_check_command_on_a_missing_folder(tmp_path: Path, capsys: pytest.Cap
 def test_kb_check_command_on_the_bundled_knowledge(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli_main(["kb", "check", str(KNOWLEDGE)]) == 0
     out, err = capsys.readouterr()
-    assert out.startswith("OK: 2 programmes") and not err
+    lines = out.splitlines()
+    assert (
+        len(lines) == 2 and lines[0].startswith("OK: 2 programmes, ") and lines[1].startswith("topic model:")
+    )
+    assert "problem" not in err and "Traceback" not in err  # at most the model's training progress
 
 
 def test_kb_check_command_impossible_date_has_no_traceback(kb_copy: Path) -> None:

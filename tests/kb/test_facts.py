@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from assistant.kb.loader import KnowledgeBase, ProgrammeData, event_start
-from assistant.kb.models import I18n
+from assistant.kb.models import Answer, I18n
 
-from .support import KNOWLEDGE
+from .support import KNOWLEDGE, read_yaml
 
 PARIS = ZoneInfo("Europe/Paris")
 WINTER, SUMMER = timezone(timedelta(hours=1)), timezone(timedelta(hours=2))
@@ -38,6 +39,13 @@ def has(texts: I18n | str, *words: str, lang: str | None = None) -> bool:
     else:
         haystack = fold(texts.fr + " " + texts.en)
     return all(fold(w) in haystack for w in words)
+
+
+def answer(kb: KnowledgeBase, programme: str, topic: str) -> Answer:
+    """The programme's answer to `topic` (`<programme>.<topic>`), which must exist."""
+    found = kb.answer(programme, topic)
+    assert found is not None, f"{programme}.{topic} is not answered"
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -124,8 +132,11 @@ def test_enjmin_contacts_and_their_purpose(enjmin: ProgrammeData) -> None:
 
 
 def test_enjmin_contact_answers_cite_the_right_addresses(bundled_kb: KnowledgeBase) -> None:
-    assert "{contact:recruitment}" in bundled_kb.intents["enjmin.contact"].answer.fr
-    assert "{contact:technical}" in bundled_kb.intents["enjmin.tech_support"].answer.fr
+    for lang in ("fr", "en"):
+        assert "{contact:recruitment}" in answer(bundled_kb, "enjmin", "contact").answer.get(lang)
+        assert "{contact:technical}" in answer(bundled_kb, "enjmin", "contact").answer.get(lang)
+        assert "{contact:technical}" in answer(bundled_kb, "enjmin", "tech_support").answer.get(lang)
+        assert "{contact:recruitment}" in answer(bundled_kb, "enjmin", "tech_support").answer.get(lang)
 
 
 def test_enjmin_eligibility_paths(enjmin: ProgrammeData) -> None:
@@ -438,28 +449,136 @@ def test_iim_page_gives_no_date_no_contact_no_address(iim: ProgrammeData) -> Non
     assert all(link.url is None for link in iim.programme.links)
 
 
+# (programme, topic) -> facts cited by id (in both languages, in the answer and its `short` when it has
+# one) and facts written in words (French answer), as the pages give them.
+ANSWER_FACTS = {
+    ("enjmin", "deadline"): (["{date:deadline}"], ["imperativement", "finalisee", "dossier complet"]),
+    ("enjmin", "results"): (
+        ["{date:written_admissible}", "{date:oral_admissible}", "{date:final_results}"],
+        ["mis en ligne", "admis aux ecrits", "admis aux oraux", "admis au master"],
+    ),
+    ("enjmin", "written_exams"): (["{date:written_exams}"], ["a distance"]),
+    ("enjmin", "interview"): (["{date:oral_exams}"], ["a distance et/ou en presentiel selon les parcours"]),
+    ("enjmin", "eligibility"): (
+        [],
+        ["{rule:direct}", "{rule:ves}", "{rule:vapp}", "ENIC-NARIC", "niveau 6", "B2"],
+    ),
+    ("enjmin", "mon_master"): ([], ["{policy:mon_master_rule}", "{date:mon_master_window}"]),
+    ("enjmin", "polytechnique"): (
+        [],
+        ["{link:polytechnique_form}", "{date:polytechnique_deadline}", "4A", "M2"],
+    ),
+    ("iim", "interview"): (
+        [],
+        [
+            "phase essentielle",
+            "seul",
+            "jury d'admission",
+            "motivation",
+            "personnalite",
+            "projet professionnel",
+        ],
+    ),
+    ("iim", "results"): (
+        [],
+        ["courrier", "rejet", "convocation", "entretien de motivation", "liste d'attente"],
+    ),
+    ("iim", "withdrawal_refund"): ([], ["{policy:withdrawal}", "{policy:bac_failure}"]),
+    ("iim", "confirmation"): ([], ["{policy:confirmation}"]),
+    ("iim", "start_date"): ([], ["{policy:start_of_year}"]),
+    ("iim", "waiting_list"): ([], ["{policy:waiting_list}"]),
+}
+
+
+@pytest.mark.parametrize(("key", "facts"), ANSWER_FACTS.items(), ids=[".".join(k) for k in ANSWER_FACTS])
+def test_answers_state_the_page_facts(
+    bundled_kb: KnowledgeBase, key: tuple[str, str], facts: tuple[list[str], list[str]]
+) -> None:
+    cited, words = facts
+    found = answer(bundled_kb, *key)
+    for text in [found.answer] + ([found.short] if found.short else []):
+        for lang in ("fr", "en"):
+            assert all(ref in text.get(lang) for ref in cited), (key, lang, text.get(lang))
+    assert has(found.answer, *words, lang="fr"), found.answer.fr
+
+
+def test_short_answers_keep_the_key_facts(bundled_kb: KnowledgeBase) -> None:
+    """The one-line versions shown when one reply answers several programmes say the same facts."""
+    short = {
+        key: a.short
+        for key in [("enjmin", t) for t in ("documents", "experience", "interview")]
+        + [("iim", t) for t in ("confirmation", "transcripts", "withdrawal_refund", "waiting_list")]
+        if (a := answer(bundled_kb, *key)).short is not None
+    }
+    assert len(short) == 7
+    assert has(short["enjmin", "documents"], "dossier administratif", "dossier creatif", "{date:deadline}")
+    assert has(short["enjmin", "experience"], "plus de 3", "VAPP", lang="fr")
+    assert has(short["enjmin", "interview"], "a distance et/ou en presentiel", "{date:oral_exams}", lang="fr")
+    assert has(short["iim", "confirmation"], "15 jours", "bulletin d'engagement", "acompte", lang="fr")
+    assert has(short["iim", "confirmation"], "15 days", lang="en")
+    assert has(short["iim", "transcripts"], "deux dernieres annees", "trois", "redoublement", lang="fr")
+    assert has(
+        short["iim", "withdrawal_refund"], "convenance personnelle", "hors frais de dossier", lang="fr"
+    )
+    assert has(short["iim", "waiting_list"], "places", "limitees", "entretien complementaire", lang="fr")
+
+
 def test_iim_answers_say_what_the_page_does_not_give(bundled_kb: KnowledgeBase) -> None:
-    assert "{message:no_dates}" in bundled_kb.intents["iim.processing_order"].answer.fr
-    assert "{message:no_contact}" in bundled_kb.intents["iim.contact"].answer.fr
-    assert has(bundled_kb.intents["iim.fees"].answer, "montant n'est pas indique", "fiche tarif", lang="fr")
+    for lang in ("fr", "en"):
+        assert "{message:no_dates}" in answer(bundled_kb, "iim", "deadline").answer.get(lang)
+        assert "{policy:processing_order}" in answer(bundled_kb, "iim", "deadline").answer.get(lang)
+        assert "{message:no_dates}" in answer(bundled_kb, "iim", "calendar").answer.get(lang)
+        assert "{message:no_contact}" in answer(bundled_kb, "iim", "contact").answer.get(lang)
+        assert "{link:fee_sheet}" in answer(bundled_kb, "iim", "fees").answer.get(lang)
+    fees = answer(bundled_kb, "iim", "fees").answer
+    assert has(fees, "montant n'est pas indique", "fiche tarif", lang="fr")
+    assert has(fees, "amount is not given", "fee sheet", lang="en")
 
 
-AMOUNT = re.compile(r"\d[\d\s.,]*\s*(€|eur\b|euros?\b)|(€|eur\b|euros?\b)\s*\d", re.IGNORECASE)
+AMOUNT = re.compile(r"\d[\d\s.,]*\s*(€|\beur\b|\beuros?\b)|(€|\beur\b|\beuros?\b)\s*\d", re.IGNORECASE)
+"""A number of euros, before or after the number (`eur` only as a word: "animateur 2D" is no amount)."""
+
+
+def stated_texts(node: object, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """Every text a knowledge file states (answers, texts, titles, policies...) with its place, except
+    the example questions: they are what candidates write, never what the assistant says."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key != "examples":
+                yield from stated_texts(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from stated_texts(value, (*path, i))
+    elif isinstance(node, str):
+        yield path, node
 
 
 def test_no_fee_amount_anywhere_in_the_knowledge_files() -> None:
-    """Neither page gives a fee amount: no number of euros may appear in any knowledge file."""
-    for path in sorted(KNOWLEDGE.glob("*.yaml")):
-        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            assert not AMOUNT.search(line), (
-                f"{path.name}:{lineno}: a fee amount the source does not give: {line}"
+    """Neither page gives a fee amount: no number of euros may appear in anything a knowledge file
+    states (a candidate's example question may name a price: "un PC à moins de 1000 € ?")."""
+    files = sorted(KNOWLEDGE.glob("*.yaml"))
+    assert {"topics.yaml", "texts.yaml", "enjmin.yaml", "iim.yaml"} <= {f.name for f in files}
+    stated = {f.name: list(stated_texts(read_yaml(f))) for f in files}
+    assert any(has(text, "fiche tarif") for _, text in stated["iim.yaml"])  # answers are read
+    assert any(has(text, "frais de scolarite") for _, text in stated["topics.yaml"])  # general answers too
+    for name, texts in stated.items():
+        for where_, text in texts:
+            assert not AMOUNT.search(text), (
+                f"{name}: {'.'.join(map(str, where_))}: a fee amount the source does not give: {text}"
             )
 
 
 def test_amount_pattern_catches_amounts() -> None:
     for text in ("150 €", "150€", "€150", "1 200 euros", "90 EUR", "50,00 €"):
         assert AMOUNT.search(text), text
-    for text in ("Relevé de notes", "Europe", "européen", "niveau 6 du CEC", "15 jours"):
+    for text in (
+        "Relevé de notes",
+        "Europe",
+        "européen",
+        "niveau 6 du CEC",
+        "15 jours",
+        "animateur 2D depuis 7 ans",
+    ):
         assert not AMOUNT.search(text), text
 
 

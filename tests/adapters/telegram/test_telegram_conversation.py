@@ -37,16 +37,17 @@ async def test_start_question_clarification_answer(
 
     fake.send_text(user, "when is the deadline?")
     sent = await fake.wait_sent(4, chat_id=user)
-    clarify = sent[3]
-    assert {"programme:enjmin", "programme:iim"} <= {b["callback_data"] for b in clarify.buttons()}
+    both = sent[3]  # no programme named: one short answer per programme, and a button for each
+    assert "Cnam-ENJMIN" in both.plain and "IIM" in both.plain
+    assert {"topic:deadline@enjmin", "topic:deadline@iim"} <= {b["callback_data"] for b in both.buttons()}
 
-    fake.press(user, clarify, "programme:enjmin")
+    fake.press(user, both, "topic:deadline@enjmin")
     sent = await fake.wait_sent(5, chat_id=user)
     answer = sent[4]
     # exactly what the core answers for the same exchange (as the CLI would show it)
     conv = Conversation()
     assistant.ask("when is the deadline?", conv, language="en", today=JANUARY.date())
-    expected = assistant.press("programme:enjmin", conv, today=JANUARY.date())
+    expected = assistant.press("topic:deadline@enjmin", conv, today=JANUARY.date())
     assert expected.decision == "answer" and expected.programme == "enjmin"
     assert answer.plain.startswith(expected.title or "")  # the core's title first, then its text
     assert expected.blocks[0][:100] in answer.plain
@@ -60,7 +61,7 @@ async def test_start_question_clarification_answer(
     answer = sent[5]
     assert "Friday 23 January 2026 at 12:00" in answer.plain
     assert "(in 22 days)" in answer.plain
-    assert any(b["callback_data"].startswith("intent:") for b in answer.buttons())
+    assert any(b["callback_data"].startswith("topic:") for b in answer.buttons())
 
     # a suggestion button is answered by the core too
     suggestion = next(b["callback_data"] for b in answer.buttons())

@@ -15,7 +15,7 @@ from fake_bot_api import FakeBotAPI, utf16_len
 from adapters.telegram.state import Settings
 from assistant.engine import Assistant
 
-DEADLINE_EN = 'en: "Registration for the competition must be finalised (complete file) {date:deadline}'
+DEADLINE_EN = 'en: "Registration for the competition must be finalised (complete file) before {date:deadline}'
 
 
 async def test_ampersands_and_angle_brackets_are_rendered_safely(

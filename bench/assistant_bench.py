@@ -1,11 +1,12 @@
 """Benchmark of the shared core: throughput, latency, start-up time, memory; bundled and 200x40 KBs.
 
-Prints figures; asserts nothing. Run: `python bench/matcher_bench.py`.
+Prints figures; asserts nothing. Run: `python bench/assistant_bench.py` (or `make bench`).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import resource
 import shutil
@@ -37,6 +38,9 @@ QUESTIONS = [
     "I can't upload my file on the platform",
     "quel temps demain",
     "VAPP c'est quoi",
+    "Bonjour, j'ai un BTS et 2 ans en studio. Je peux tenter le master de l'école de jeux d'Angoulême ?",
+    "c quand la date limite ? et il faut quels documents ?",
+    "frais ?",
 ]
 
 
@@ -82,46 +86,49 @@ def single_ask_seconds(runs: int = 5) -> float:
     return statistics.median(best)
 
 
-def generated_kb(programmes: int = 200, intents: int = 40) -> Path:
-    """A large synthetic KB: copies of the real programmes with renamed ids, aliases and examples."""
+def resident_mb() -> float:
+    """Resident memory of a fresh process that loaded the bundled knowledge base and answered once."""
+    code = (
+        "import resource;from assistant.engine import Assistant;a=Assistant.load();a.ask('date limite enjmin');"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return int(out.stdout.strip()) / 1024
+
+
+def generated_kb(programmes: int = 200, topics: int = 40, own_examples: int = 2) -> Path:
+    """A large synthetic KB: the shared files, and `programmes` copies of the ENJMIN file with their own
+    ids and names, each answering `topics` topics with `own_examples` examples of its own per answer."""
     import yaml
 
     base = default_root()
     tmp = Path(tempfile.mkdtemp(prefix="bench-kb-"))
-    shutil.copy(base / "general.yaml", tmp / "general.yaml")
+    for name in ("topics.yaml", "glossary.yaml", "texts.yaml"):
+        shutil.copy(base / name, tmp / name)
     source = yaml.safe_load((base / "enjmin.yaml").read_text(encoding="utf-8"))
-    words = [
-        "alpha",
-        "bravo",
-        "delta",
-        "echo",
-        "gamma",
-        "kilo",
-        "lima",
-        "oscar",
-        "sierra",
-        "tango",
-        "victor",
-        "zulu",
-    ]
+    shared = yaml.safe_load((base / "topics.yaml").read_text(encoding="utf-8"))
+    faq = [t["id"] for t in shared["topics"] if t.get("kind", "faq") == "faq"]
+    answers = {a["topic"]: a for a in source["answers"]}
+    words = ["alpha", "bravo", "delta", "echo", "gamma", "kilo", "lima", "oscar", "sierra", "tango"]
     for p in range(programmes):
         data = json.loads(json.dumps(source, default=str))
         pid = f"prog{p:03d}"
         data["programme"]["id"] = pid
         data["programme"]["aliases"] = [f"ecole{p:03d}", f"school {p:03d}"]
-        new_intents = []
-        for k in range(intents):
-            template = source["intents"][k % len(source["intents"])]
-            intent = json.loads(json.dumps(template))
-            intent["id"] = f"{pid}.i{k:02d}"
-            tag = f"{words[k % len(words)]}{k} {words[p % len(words)]}{p}"
-            intent["examples"] = {
-                lang: [f"{u} {tag}" for u in template["examples"][lang]] for lang in ("fr", "en")
+        data["programme"]["descriptions"] = [f"{words[p % len(words)]} campus {p:03d}"]
+        out = []
+        for k, topic in enumerate(faq[:topics]):
+            answer = json.loads(json.dumps(answers.get(topic) or {"answer": answers["selection"]["answer"]}))
+            answer["topic"] = topic
+            answer["follow_ups"] = []
+            answer.pop("short", None)
+            sample = shared["topics"][[t["id"] for t in shared["topics"]].index(topic)]["examples"]
+            answer["examples"] = {
+                lang: [f"{q} ecole{p:03d} {words[k % len(words)]}" for q in sample[lang][:own_examples]]
+                for lang in ("fr", "en")
             }
-            intent["follow_ups"] = []
-            intent.pop("topic", None)
-            new_intents.append(intent)
-        data["intents"] = new_intents
+            out.append(answer)
+        data["answers"] = out
         (tmp / f"{pid}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return tmp
 
@@ -130,24 +137,45 @@ def main() -> None:
     t = time.perf_counter()
     load()
     print(f"load bundled knowledge base: {(time.perf_counter() - t) * 1000:.1f} ms (after imports)")
+    t = time.perf_counter()
     assistant = Assistant.load()
+    print(f"bundled knowledge base and topic model (warm cache): {(time.perf_counter() - t) * 1000:.0f} ms")
     qps, p50, p99 = latency(assistant, QUESTIONS, 200)
     print(f"bundled KB: {qps:,.0f} questions/s in-process, p50 {p50:.3f} ms, p99 {p99:.3f} ms")
     print(f"ask --jsonl throughput after start-up: {jsonl_throughput():,.0f} questions/s")
-    print(f"single `candidate-assistant ask` process: {single_ask_seconds():.3f} s")
-    print(f"peak memory so far: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"single `candidate-assistant ask` process (warm model cache): {single_ask_seconds():.3f} s")
+    print(f"resident memory of one process answering: {resident_mb():.0f} MB")
     path = generated_kb()
+    cache = Path(tempfile.mkdtemp(prefix="bench-cache-"))
+    os.environ["CANDIDATE_ASSISTANT_CACHE"] = str(cache)
     t = time.perf_counter()
-    big = Assistant.load(path)
+    big = Assistant.load(path, progress=lambda _msg: None)
+    cold = time.perf_counter() - t
+    code = (
+        "import sys,time;t=time.perf_counter();from assistant.engine import Assistant;"
+        f"a=Assistant.load({str(path)!r});print(time.perf_counter()-t)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    warm = float(run.stdout.strip())
+    s = big.kb.summary()
     print(
-        f"generated KB 200 programmes x 40 intents: loaded in {time.perf_counter() - t:.1f} s, "
-        f"{big.kb.summary()['utterances']:,} utterances"
+        f"generated KB {s['programmes']} programmes x {s['answers'] // s['programmes']} topics "
+        f"({s['examples']:,} examples): first load with training {cold:.1f} s, "
+        f"warm load in a new process (imports included) {warm:.1f} s"
     )
     questions = QUESTIONS + [f"ecole{p:03d} date limite" for p in range(0, 200, 7)]
     qps, p50, p99 = latency(big, questions, 5)
     print(f"generated KB: {qps:,.0f} questions/s, p50 {p50:.3f} ms, p99 {p99:.3f} ms")
-    print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    longest = max(
+        len(big.ask(q).plain_text())
+        for q in ("frais ?", "quelle est la date limite ?", "recette de crêpes", "bonjour")
+    )
+    print(f"generated KB: longest clarify/decline/answer reply {longest} characters (Telegram limit 4,096)")
+    print(
+        f"peak memory of this bench process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
     shutil.rmtree(path, ignore_errors=True)
+    shutil.rmtree(cache, ignore_errors=True)
 
 
 if __name__ == "__main__":
