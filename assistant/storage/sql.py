@@ -174,10 +174,14 @@ class SQLStorage:
         pick = select(reminders.c.id).where(due).order_by(reminders.c.fire_at, reminders.c.id).limit(limit)
         claim = {"claimed_by": worker, "claimed_at": now}
         with self._tx(write=True) as conn:
-            if self._postgresql:  # one statement; rows another worker is claiming are skipped, not waited for
+            if self._postgresql:
+                # One statement. The pick is a CTE, evaluated once: as an IN (subquery) PostgreSQL may
+                # re-run it per row and, skipping the rows this very statement just locked, exceed the
+                # limit. Rows another worker is claiming are skipped, not waited for.
+                picked = pick.with_for_update(skip_locked=True).cte("picked")
                 stmt = (
                     update(reminders)
-                    .where(reminders.c.id.in_(pick.with_for_update(skip_locked=True)), due)
+                    .where(reminders.c.id == picked.c.id)
                     .values(**claim)
                     .returning(*reminders.c)
                 )
