@@ -162,7 +162,8 @@ def _sqlite_errors(where: str) -> Iterator[None]:
     try:
         yield
     except DBAPIError as exc:
-        raise StorageError(f"{where} cannot be used as a database ({exc.orig}): {WHAT_TO_DO}") from exc
+        reason = " ".join(str(exc.orig).split())
+        raise StorageError(f"{where} is damaged or not a database ({reason}): {WHAT_TO_DO}") from exc
 
 
 def _switch_to_wal(engine: Engine, where: str) -> None:
@@ -190,7 +191,10 @@ def _quick_check(engine: Engine, where: str) -> None:
         assert raw is not None
         rows = [r[0] for r in raw.execute("PRAGMA quick_check(5)").fetchall()]
     if rows != ["ok"]:
-        raise StorageError(f"{where} is damaged ({'; '.join(rows)}): {WHAT_TO_DO}")
+        found = "; ".join(
+            " ".join(str(row).replace("*** in database main ***", "").split()) for row in rows[:3]
+        )
+        raise StorageError(f"{where} is damaged (SQLite integrity check: {found.strip('; ')}): {WHAT_TO_DO}")
 
 
 @contextlib.contextmanager
