@@ -96,7 +96,8 @@ def _is_legacy(conn: Connection, tables: set[str]) -> bool:
     )
 
 
-def _config(conn: Connection | None = None) -> Any:
+def alembic_config(conn: Connection | None = None) -> Any:
+    """Alembic's Config for the shipped migrations, on `conn` (for upgrades and for drafting revisions)."""
     from alembic.config import Config
 
     config = Config()
@@ -107,10 +108,24 @@ def _config(conn: Connection | None = None) -> Any:
     return config
 
 
+def compare_type(
+    context: Any, inspected_column: Any, metadata_column: Any, inspected_type: Any, metadata_type: Any
+) -> bool | None:
+    """Alembic's type comparison, except that on SQLite reminders.fire_at stays TEXT holding UTC
+    timestamps (revision 0002): not a change to draft (a batch type change would CAST it to a number)."""
+    from sqlalchemy import Text
+
+    from assistant.storage.schema import UTCDateTime
+
+    if context.dialect.name == "sqlite" and isinstance(metadata_type, UTCDateTime):
+        return False if isinstance(inspected_type, Text) else None
+    return None
+
+
 def script_directory() -> Any:
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(_config())
+    return ScriptDirectory.from_config(alembic_config())
 
 
 def _known(revision: str) -> bool:
@@ -123,4 +138,4 @@ def _known(revision: str) -> bool:
 def _alembic(conn: Connection, command_name: str, revision: str) -> None:
     from alembic import command
 
-    getattr(command, command_name)(_config(conn), revision)
+    getattr(command, command_name)(alembic_config(conn), revision)

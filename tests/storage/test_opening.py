@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from assistant.storage import SQLiteStorage, StorageError, open_storage
-from assistant.storage.migrate import script_directory
+from assistant.storage.migrate import compare_type, script_directory
 from assistant.storage.schema import HEAD, metadata
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,8 +75,7 @@ def test_a_new_database_is_migrated_to_the_schema_the_code_uses(db_url: str) -> 
     try:
         with engine.connect() as conn:
             version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-            # On SQLite, reminders.fire_at keeps its TEXT type of revision 0001 (values are rewritten).
-            context = MigrationContext.configure(conn, opts={"compare_type": conn.dialect.name != "sqlite"})
+            context = MigrationContext.configure(conn, opts={"compare_type": compare_type})
             diff = compare_metadata(context, metadata)
     finally:
         engine.dispose()

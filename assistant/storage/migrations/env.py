@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from assistant.storage.migrate import compare_type
 from assistant.storage.schema import metadata
 
 connection = context.config.attributes.get("connection")
@@ -24,7 +25,7 @@ context.configure(
     connection=connection,
     target_metadata=metadata,
     render_as_batch=True,  # SQLite changes most columns by copying the table: let autogenerate say so
-    compare_type=True,
+    compare_type=compare_type,
 )
 with context.begin_transaction():
     context.run_migrations()
