@@ -14,6 +14,7 @@ import contextlib
 import glob
 import os
 import re
+import shlex
 import shutil
 import socket
 import subprocess
@@ -88,8 +89,10 @@ def _start_server() -> Iterator[PgServer]:
 
     def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
         cmd = [str(a) for a in args]
-        if as_root:
+        if as_root and shutil.which("runuser"):
             cmd = ["runuser", "-u", "postgres", "--", *cmd]
+        elif as_root:
+            cmd = ["su", "postgres", "-s", "/bin/sh", "-c", shlex.join(cmd)]
         return subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=root)
 
     if as_root:
