@@ -279,3 +279,11 @@ def test_importing_the_core_does_not_import_sqlalchemy() -> None:
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, timeout=60)
+
+
+def test_an_in_memory_database_for_experiments() -> None:
+    with open_storage(":memory:") as store:
+        store.set_prefs("telegram:1", language="fr")
+        store.record("telegram", "answer", "deadline", "date ?")
+        assert store.get_prefs("telegram:1") == {"language": "fr"}
+        assert store.stats("telegram")["answered"] == 1
