@@ -344,11 +344,8 @@ class SQLStorage:
         q = questions.c
         n = func.count().label("n")
         with self._tx() as conn:
-            counts = dict(
-                conn.execute(select(q.decision, func.count()).where(q.scope == scope).group_by(q.decision))
-                .tuples()
-                .all()
-            )  # type: ignore[arg-type]
+            decided = select(q.decision, func.count()).where(q.scope == scope).group_by(q.decision)
+            counts = {decision: count for decision, count in conn.execute(decided)}
             top_topics = conn.execute(
                 select(q.topic, n)
                 .where(q.scope == scope, q.decision == "answer")
@@ -363,15 +360,12 @@ class SQLStorage:
                 .order_by(n.desc(), q.text)
                 .limit(top)
             ).all()
-            votes = dict(
-                conn.execute(
-                    select(feedback.c.helpful, func.count())
-                    .where(feedback.c.scope == scope)
-                    .group_by(feedback.c.helpful)
-                )
-                .tuples()
-                .all()  # type: ignore[arg-type]
+            voted = (
+                select(feedback.c.helpful, func.count())
+                .where(feedback.c.scope == scope)
+                .group_by(feedback.c.helpful)
             )
+            votes = {helpful: count for helpful, count in conn.execute(voted)}
         return {
             "answered": counts.get("answer", 0),
             "clarified": counts.get("clarify", 0),
