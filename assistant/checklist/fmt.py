@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from assistant.checklist.texts import msg
+from assistant.kb import catalogue
 from assistant.timefmt import format_day, format_point
 
 
@@ -31,6 +32,6 @@ def countdown(days_left: int | None, lang: str, deadline: bool = True) -> str:
         return msg("overdue" if deadline else "past", lang, n=-days_left)
     if days_left == 0:
         return msg("today", lang)
-    if days_left == 1:
-        return msg("tomorrow", lang)
-    return msg("days_left", lang, n=days_left)
+    if days_left == 1:  # the same words as in answers
+        return catalogue.t("tomorrow", _lang(lang))
+    return catalogue.t("in_days", _lang(lang), n=days_left)

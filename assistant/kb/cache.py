@@ -15,7 +15,7 @@ from pathlib import Path
 
 from assistant.cache import cache_dir, write_atomically
 
-_CODE = ("models.py", "loader.py", "templates.py", "yamlpos.py")
+_CODE = ("models.py", "loader.py", "templates.py", "yamlpos.py", "required.py")
 
 
 def key(folder: Path) -> str | None:
