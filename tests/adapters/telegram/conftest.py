@@ -66,23 +66,29 @@ def assistant() -> Any:
 
 @asynccontextmanager
 async def running_bot(fake: FakeBotAPI, assistant: Any, storage: Any, **kwargs: Any) -> AsyncIterator[Any]:
-    """Start the real Application against `fake` (long polling with 1 s polls), stop it afterwards."""
+    """Run the real Application against `fake` as `candidate-assistant telegram` runs it (`serve`: long
+    polling with 1 s polls), and stop it as SIGTERM does afterwards."""
+    import asyncio
+
     from adapters.telegram import build_application
-    from adapters.telegram.app import ALLOWED_UPDATES
+    from adapters.telegram.app import serve
 
     app = build_application(assistant, storage, fake.token, base_url=fake.base_url, **kwargs)
-    await app.initialize()
-    if app.post_init is not None:  # what run_polling() does between initialize() and start()
-        await app.post_init(app)
-    await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(app, stop, poll_timeout=1))
+
+    async def started() -> None:
+        while not (task.done() or app.running):
+            await asyncio.sleep(0.01)
+
+    await asyncio.wait_for(started(), 10)
+    if task.done():
+        task.result()  # start-up failed: raise here
     try:
         yield app
     finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
+        stop.set()
+        assert await asyncio.wait_for(task, 10) == 0
 
 
 @pytest.fixture
@@ -97,9 +103,7 @@ JANUARY = datetime(2026, 1, 1, 10, 0, tzinfo=UTC)
 @pytest.fixture
 async def bot(fake: FakeBotAPI, assistant: Any, storage: Any, clock: Clock) -> AsyncIterator[Any]:
     """The bot on the bundled knowledge base; fails the test if Telegram would have rejected a call."""
-    from adapters.telegram.state import Settings
-
-    async with running_bot(fake, assistant, storage, settings=Settings(clock=clock)) as app:
+    async with running_bot(fake, assistant, storage, clock=clock) as app:
         yield app
     assert not fake.rejected(), [(c.method, c.error, c.params.get("text", "")[:200]) for c in fake.rejected()]
 

@@ -13,8 +13,7 @@ from conftest import running_bot
 from fake_bot_api import FakeBotAPI
 
 from adapters.telegram import logsafe
-from adapters.telegram.state import Settings
-from adapters.telegram.texts import TEXTS
+from assistant.flood import Limits
 
 # PTB's own RetryAfter constructor reads its deprecated int `retry_after` when our fake answers 429.
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")
@@ -56,8 +55,8 @@ async def test_per_user_rate_limit_notice_once_then_silence(
     fake: FakeBotAPI, assistant: Any, storage: Any
 ) -> None:
     now = [1000.0]
-    settings = Settings(rate_limit=3, rate_window=10.0, monotonic=lambda: now[0])
-    async with running_bot(fake, assistant, storage, settings=settings):
+    limits = Limits(messages=3, seconds=10.0)
+    async with running_bot(fake, assistant, storage, limits=limits, monotonic=lambda: now[0]):
         for i in range(6):
             fake.send_text(605, f"date limite enjmin {i}")
         fake.send_text(606, "date limite enjmin")  # another user is not affected
@@ -66,8 +65,9 @@ async def test_per_user_rate_limit_notice_once_then_silence(
         await asyncio.sleep(0.2)
         sent = fake.sent(chat_id=605)
         assert len(sent) == 4
-        assert sent[3].plain == TEXTS["fr"]["rate_limited"]
-        now[0] += 10.5  # the window passes
+        assert sent[3].plain.startswith("Vous envoyez beaucoup de messages")
+        assert "dans 4 s" in sent[3].plain  # a token every 10/3 s: the next in 4 s, rounded up
+        now[0] += 3.4  # one token back
         fake.send_text(605, "date limite enjmin")
         sent = await fake.wait_sent(5, chat_id=605)
         assert "23 janvier 2026" in sent[4].plain
