@@ -11,11 +11,8 @@ from collections.abc import Iterable
 
 import discord
 
-from adapters.discord.i18n import t
-from assistant.checklist.fmt import countdown, format_date, format_due
-from assistant.checklist.model import Checklist
-from assistant.checklist.texts import msg
-from assistant.reply import Reply, colon
+from assistant.kb.catalogue import t
+from assistant.reply import Reply
 
 CONTENT_MAX = 2000
 TITLE_MAX = 256
@@ -132,73 +129,24 @@ def embed_size(embed: discord.Embed) -> int:
     return size
 
 
-def stats_embed(stats: dict, lang: str) -> discord.Embed:
-    """`storage.stats()` as an embed for moderators."""
-    embed = discord.Embed(title=t("stats_title", lang), colour=0x6A1B9A)
-    for key in ("answered", "clarified", "declined"):
-        embed.add_field(name=t(key, lang), value=str(stats.get(key, 0)), inline=True)
-    embed.add_field(
-        name=t("feedback", lang),
-        value=f"👍 {stats.get('helpful', 0)} · 👎 {stats.get('not_helpful', 0)}",
-        inline=True,
+def text_embed(title: str | None, text: str, colour: int = COLOURS["clarify"]) -> discord.Embed:
+    """An interface text (a questionnaire question, statistics) as an embed with a title."""
+    return discord.Embed(
+        title=truncate(escape(title), TITLE_MAX) if title else None,
+        description=truncate(render_blocks(text.split("\n\n")), DESCRIPTION_MAX) or None,
+        colour=colour,
     )
-    for key in ("top_questions", "top_unanswered"):
-        rows = [f"{n}× {escape(str(label or '?'))}" for label, n in stats.get(key) or []]
-        value = _fit_lines([truncate(r, 200) for r in rows], FIELD_VALUE_MAX) if rows else t("none", lang)
-        embed.add_field(name=t(key, lang), value=value, inline=False)
-    return embed
 
 
-def checklist_embed(checklist: Checklist, budget: int = EMBED_TOTAL_MAX) -> discord.Embed:
-    """A personalised checklist as one embed: status, then one field per item while room remains.
+def text_content(text: str) -> str:
+    """An interface text as message content: escaped, lists as bullets, within 2,000 characters."""
+    return truncate(render_blocks(text.split("\n\n")), CONTENT_MAX)
 
-    `budget` is what is left of Discord's 6,000 characters once the message's other embeds are counted.
-    The complete list always travels as attachments (.ics and text), so trimming here loses nothing.
-    """
-    lang = checklist.language
-    sep = colon(lang)
-    title = truncate(escape(msg("heading", lang, programme=checklist.programme_name)), TITLE_MAX)
-    if checklist.path is None:
-        status = msg("eligible_unknown", lang)
-    else:
-        word = {True: "eligible_yes", False: "eligible_no", None: "eligible_jury"}[checklist.eligible]
-        status = f"{msg(word, lang)} — {msg('path', lang)}{sep}{checklist.path}"
-    lines = [f"**{escape(status)}**"]
-    if checklist.reason:
-        lines.append(escape(checklist.reason))
-    if checklist.requires:
-        lines.append(f"{escape(msg('requires', lang))}{sep}{escape(checklist.requires)}")
-    for warning in checklist.warnings:
-        lines.append(f"⚠ {escape(warning)}")
-    if checklist.missing_profile_fields:
-        lines.append(f"\n**{escape(msg('missing', lang))}**")
-        lines += [f"• {escape(m.label)}{sep}{escape(m.changes)}" for m in checklist.missing_profile_fields]
-    if not checklist.items:
-        lines.append(escape(msg("empty", lang)))
-    embed = discord.Embed(
-        title=title, colour=COLOURS["answer"], description=truncate("\n".join(lines), DESCRIPTION_MAX // 2)
-    )
-    embed.set_footer(
-        text=truncate(msg("today_is", lang, today=format_date(checklist.today, lang)), FOOTER_MAX)
-    )
-    for n, item in enumerate(checklist.items, 1):
-        when = (
-            msg("no_date", lang)
-            if item.due is None
-            else f"{format_due(item.due, item.all_day, lang)} — {countdown(item.days_left, lang)}"
-        )
-        flag = " ⚠" if item.overdue or item.late or item.kind == "unmet" else ""
-        name = truncate(f"{n}. {escape(item.title)}{flag}", FIELD_NAME_MAX)
-        parts = [f"{escape(msg('due', lang))}{sep}{escape(when)}"]
-        if item.detail:
-            parts.append(escape(item.detail))
-        parts.append(f"*{escape(msg('why', lang))}{sep}{escape(item.why)}*")
-        if item.link and item.link.url:
-            parts.append(_masked_link(item.link.label, item.link.url))
-        value = truncate("\n".join(parts), FIELD_VALUE_MAX)
-        if len(embed.fields) >= FIELDS_MAX - 1 or embed_size(embed) + len(name) + len(value) > budget - 100:
-            rest = len(checklist.items) - n + 1
-            embed.add_field(name="…", value=f"+{rest} (📎 .ics / .txt)", inline=False)
-            break
-        embed.add_field(name=name, value=value, inline=False)
-    return embed
+
+def checklist_embed(text: str, title: str, note: str) -> discord.Embed:
+    """A checklist, as `assistant.checklist` renders it in text, in an embed; cut with `note` (the full
+    list is attached) when longer than an embed holds."""
+    body = escape(text.strip())
+    if len(body) > DESCRIPTION_MAX:
+        body = truncate(body, DESCRIPTION_MAX - len(note) - 2) + "\n\n" + note
+    return discord.Embed(title=truncate(escape(title), TITLE_MAX), description=body, colour=COLOURS["answer"])
