@@ -99,6 +99,7 @@ def setup_logging(level: int = logging.INFO) -> None:
     root = logging.getLogger()
     if not root.handlers:
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # each migration step is not news
 
 
 def open_core(kb_path: str | None, db: str | None, program: str):  # type: ignore[no-untyped-def]

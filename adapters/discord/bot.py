@@ -51,6 +51,7 @@ from adapters.lifecycle import (
     Backoff,
     OneLineErrors,
     one_line,
+    setup_logging,
     stop_on_signals,
     wait_or_stop,
 )
@@ -408,9 +409,24 @@ async def _log_in(bot: AssistantBot, token: str, stop: asyncio.Event, backoff: B
                 backoff.attempt,
                 delay,
             )
-            await bot.http.close()
+            await bot.http.close()  # the next attempt opens a new session, on a new connector
+            bot.http.connector = discord.utils.MISSING
         if await wait_or_stop(stop, delay):
             return False
+
+
+class _FirstLogin(logging.Filter):
+    """discord.py says "logging in" at every attempt: once is news, the attempts have their own line."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg != "logging in using static token":
+            return True
+        first, self.seen = not self.seen, True
+        return first
 
 
 def quiet_reconnects() -> None:
@@ -420,6 +436,9 @@ def quiet_reconnects() -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, OneLineErrors) for f in logger.filters):
             logger.addFilter(flt)
+    client = logging.getLogger("discord.client")
+    if not any(isinstance(f, _FirstLogin) for f in client.filters):
+        client.addFilter(_FirstLogin())
 
 
 async def serve(
@@ -499,6 +518,7 @@ def run(
         print(f"candidate-assistant discord: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     discord.utils.setup_logging(level=logging.INFO)
+    setup_logging()
     opened = open_core(kb_path, db_path, "candidate-assistant discord")
     if isinstance(opened, int):
         return opened

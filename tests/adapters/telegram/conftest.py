@@ -2,41 +2,28 @@
 
 The bot is the real PTB `Application` from `build_application()`, polling the fake server over HTTP
 through `base_url`, and answering with the real `Assistant` on a knowledge base (the bundled one unless
-a test builds its own copy).
+a test builds its own copy). The helpers live in `telegram_harness`.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
 HERE = Path(__file__).resolve().parent
-for _path in (ROOT, HERE):  # the repo (assistant/, adapters/) and the fake server, whatever the cwd
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
 
 from fake_bot_api import FakeBotAPI  # noqa: E402
+from telegram_harness import JANUARY, KNOWLEDGE, ROOT, Clock, copy_knowledge, running_bot  # noqa: E402
 
 from assistant.storage import SQLiteStorage  # noqa: E402
 
-KNOWLEDGE = ROOT / "knowledge"
-
-
-class Clock:
-    """A wall clock tests can set and move; the bot reads it for "today" and reminder times."""
-
-    def __init__(self, now: datetime | None = None) -> None:
-        self.value = now or datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.value
+__all__ = ["JANUARY", "KNOWLEDGE", "ROOT", "Clock", "copy_knowledge", "running_bot"]
 
 
 @pytest.fixture
@@ -64,40 +51,9 @@ def assistant() -> Any:
     return Assistant.load(KNOWLEDGE)
 
 
-@asynccontextmanager
-async def running_bot(fake: FakeBotAPI, assistant: Any, storage: Any, **kwargs: Any) -> AsyncIterator[Any]:
-    """Run the real Application against `fake` as `candidate-assistant telegram` runs it (`serve`: long
-    polling with 1 s polls), and stop it as SIGTERM does afterwards."""
-    import asyncio
-
-    from adapters.telegram import build_application
-    from adapters.telegram.app import serve
-
-    app = build_application(assistant, storage, fake.token, base_url=fake.base_url, **kwargs)
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve(app, stop, poll_timeout=1))
-
-    async def started() -> None:
-        while not (task.done() or app.running):
-            await asyncio.sleep(0.01)
-
-    await asyncio.wait_for(started(), 10)
-    if task.done():
-        task.result()  # start-up failed: raise here
-    try:
-        yield app
-    finally:
-        stop.set()
-        assert await asyncio.wait_for(task, 10) == 0
-
-
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
-
-
-JANUARY = datetime(2026, 1, 1, 10, 0, tzinfo=UTC)
-"""A day of the bundled knowledge base's session, before its deadlines (so they are upcoming)."""
 
 
 @pytest.fixture
@@ -106,18 +62,3 @@ async def bot(fake: FakeBotAPI, assistant: Any, storage: Any, clock: Clock) -> A
     async with running_bot(fake, assistant, storage, clock=clock) as app:
         yield app
     assert not fake.rejected(), [(c.method, c.error, c.params.get("text", "")[:200]) for c in fake.rejected()]
-
-
-def copy_knowledge(tmp_path: Path, edit: dict[str, tuple[str, str]]) -> Path:
-    """A copy of the bundled knowledge base with text replaced: {file name: (old, new)}."""
-    folder = tmp_path / "knowledge"
-    folder.mkdir()
-    for source in KNOWLEDGE.iterdir():
-        if source.suffix in (".yaml", ".yml"):
-            text = source.read_text(encoding="utf-8")
-            if source.name in edit:
-                old, new = edit[source.name]
-                assert old in text, f"{old!r} not in {source.name}"
-                text = text.replace(old, new, 1)
-            (folder / source.name).write_text(text, encoding="utf-8")
-    return folder
