@@ -137,7 +137,9 @@ def test_chatter_is_not_answered_and_leaves_the_conversation_as_it_was(
 ) -> None:
     storage.set_setting("test:chat:-100", "auto_answer", True)
     service.ask(GROUP, "c'est quoi les frais de dossier à l'IIM ?")
-    assert service.overheard(GROUP, "lol the weather is so nice today, I did 3 years at a studio").messages == []
+    assert (
+        service.overheard(GROUP, "lol the weather is so nice today, I did 3 years at a studio").messages == []
+    )
     conv = service.conversation(GROUP)
     assert (conv.topic, conv.language, conv.facts) == ("fees", "fr", {})
     assert (
@@ -324,7 +326,7 @@ def test_late_reminders_are_sent_within_the_grace_and_dropped_after(
     service: ConversationService, storage: Any, clocks: Clocks
 ) -> None:
     fresh = storage.add_reminder("test:42", "42", "enjmin", "deadline", NOW - timedelta(hours=11), "fr")
-    stale = storage.add_reminder("test:42", "42", "enjmin", "deadline", NOW - timedelta(hours=13), "fr")
+    storage.add_reminder("test:42", "42", "enjmin", "deadline", NOW - timedelta(hours=13), "fr")  # too late
     other = storage.add_reminder("else:42", "42", "enjmin", "deadline", NOW - timedelta(hours=1), "fr")
     assert service.restore() == 1
     assert set(service.scheduler.timers) == {fresh}  # type: ignore[union-attr]

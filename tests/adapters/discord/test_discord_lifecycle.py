@@ -83,7 +83,11 @@ async def answered_dm(fake: FakeDiscord, candidate: dict, text: str) -> dict:
     asked = await fake.user_message(dm, candidate, text)
     return await fake.wait_for(
         lambda: next(
-            (m for m in fake.bot_messages(dm) if (m.get("message_reference") or {}).get("message_id") == asked["id"]),
+            (
+                m
+                for m in fake.bot_messages(dm)
+                if (m.get("message_reference") or {}).get("message_id") == asked["id"]
+            ),
             None,
         ),
         15,
@@ -143,9 +147,13 @@ async def test_sigterm_finishes_the_reply_under_way_and_exits_0_within_5_s(tmp_p
         await fake.wait_for(lambda: fake.commands.get(None), 20)
         await fake.identified.wait()
         dm = fake.dm_channel(candidate)
-        fake.rate_limit("POST", rf"^/channels/{dm['id']}/messages$", times=1, retry_after=2.0)  # the reply waits
+        fake.rate_limit(
+            "POST", rf"^/channels/{dm['id']}/messages$", times=1, retry_after=2.0
+        )  # the reply waits
         await fake.user_message(dm, candidate, "When is the application deadline for ENJMIN?")
-        await fake.wait_for(lambda: fake.find_calls("POST", rf"^/channels/{dm['id']}/messages$"), 15)  # under way
+        await fake.wait_for(
+            lambda: fake.find_calls("POST", rf"^/channels/{dm['id']}/messages$"), 15
+        )  # under way
         asked_to_stop = time.monotonic()
         proc.send_signal(signal.SIGTERM)
         code = await ended(proc, reader)
@@ -163,7 +171,9 @@ async def test_sigterm_finishes_the_reply_under_way_and_exits_0_within_5_s(tmp_p
     assert "Traceback" not in logs
 
 
-@pytest.mark.parametrize("content", [b"this is not a database\n" * 50, b"SQLite format 3\x00" + b"\x07" * 300])
+@pytest.mark.parametrize(
+    "content", [b"this is not a database\n" * 50, b"SQLite format 3\x00" + b"\x07" * 300]
+)
 async def test_a_damaged_database_is_one_clear_line_and_exit_2(tmp_path: Path, content: bytes) -> None:
     db = tmp_path / "damaged.db"
     db.write_bytes(content)

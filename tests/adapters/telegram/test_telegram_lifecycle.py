@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import KNOWLEDGE, ROOT
 from fake_bot_api import FakeBotAPI
+from telegram_harness import KNOWLEDGE, ROOT, running_bot
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")
 
@@ -24,7 +24,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def start(tmp_path: Path, api_url: str, token: str, db: Path | None = None) -> asyncio.subprocess.Process:
+async def start(
+    tmp_path: Path, api_url: str, token: str, db: Path | None = None
+) -> asyncio.subprocess.Process:
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": token,
@@ -129,7 +131,9 @@ async def test_sigterm_finishes_the_reply_under_way_and_exits_0_within_5_s(tmp_p
     assert "Traceback" not in logs
 
 
-@pytest.mark.parametrize("content", [b"this is not a database\n" * 50, b"SQLite format 3\x00" + b"\x07" * 300])
+@pytest.mark.parametrize(
+    "content", [b"this is not a database\n" * 50, b"SQLite format 3\x00" + b"\x07" * 300]
+)
 async def test_a_damaged_database_is_one_clear_line_and_exit_2(tmp_path: Path, content: bytes) -> None:
     db = tmp_path / "damaged.db"
     db.write_bytes(content)
@@ -146,16 +150,21 @@ async def test_a_damaged_database_is_one_clear_line_and_exit_2(tmp_path: Path, c
 
 
 async def test_an_outage_while_running_is_retried_one_line_per_attempt(
-    fake: FakeBotAPI, assistant: object, storage: object, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    fake: FakeBotAPI,
+    assistant: object,
+    storage: object,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from conftest import running_bot
 
     monkeypatch.setenv("CANDIDATE_ASSISTANT_RETRY_MAX", "0.2")
     caplog.set_level("INFO")
     async with running_bot(fake, assistant, storage):
         fake.fail_next(3, status=0, methods={"getUpdates"})  # the connection drops on the next polls
         fake.send_text(900, "bonjour")  # ends the poll under way
-        await fake.wait_for(lambda: len([c for c in fake.calls if c.method == "getUpdates" and not c.ok]) == 3)
+        await fake.wait_for(
+            lambda: len([c for c in fake.calls if c.method == "getUpdates" and not c.ok]) == 3
+        )
         fake.send_text(903, "date limite enjmin")
         [answer] = await fake.wait_sent(1, chat_id=903, timeout=15)
     assert "23 janvier 2026" in answer.plain
