@@ -211,6 +211,13 @@ def _chat(args: argparse.Namespace) -> int:
     """The terminal chat: the bots' conversation service, nothing stored unless `--log`."""
     from adapters.cli.chat import run_chat
 
+    if args.log and args.today is not None:
+        print(
+            "candidate-assistant chat: --log records questions for staff reports at the real time; "
+            "it cannot be combined with --today",
+            file=sys.stderr,
+        )
+        return 2
     assistant = _assistant(args)
     if not args.log:
         return run_chat(assistant, today=args.today)
