@@ -1,7 +1,8 @@
 """Reading free-text answers as candidates write them ("L3", "bac+2", "5 ans d'expérience",
 "I have a bachelor from Brazil", "je sais pas") into profile values.
 
-All words come from `answers.yaml`; this module only knows how to look for them.
+All words come from the knowledge folder's `profile.yaml` (its `vocabulary`); this module only knows how
+to look for them.
 """
 
 from __future__ import annotations
