@@ -208,7 +208,8 @@ class ConversationService:
 
     def t(self, key: str, lang: str, **values: object) -> str:
         """A text of the catalogue; `{days}` (the reminder offsets) is filled in for every text."""
-        if "days" not in values:
+        entry = self.kb.texts.get(key)
+        if "days" not in values and entry is not None and "{days}" in entry.get(lang):
             from assistant.checklist.reminders import days_before_text
 
             values["days"] = days_before_text(lang, self.kb.t)

@@ -102,7 +102,7 @@ def generated_kb(programmes: int = 200, topics: int = 40, own_examples: int = 2)
 
     base = default_root()
     tmp = Path(tempfile.mkdtemp(prefix="bench-kb-"))
-    for name in ("topics.yaml", "glossary.yaml", "texts.yaml"):
+    for name in ("topics.yaml", "glossary.yaml", "texts.yaml", "profile.yaml"):
         shutil.copy(base / name, tmp / name)
     source = yaml.safe_load((base / "enjmin.yaml").read_text(encoding="utf-8"))
     shared = yaml.safe_load((base / "topics.yaml").read_text(encoding="utf-8"))
