@@ -110,6 +110,13 @@ class DiscordConfig:
             raise ValueError(
                 f"DISCORD_AUTO_ANSWER_THRESHOLD={raw!r}: write a number between 0 and 1"
             ) from None
+        if "DISCORD_CHANNEL_COOLDOWN" in env and "CANDIDATE_ASSISTANT_CHANNEL_COOLDOWN" not in env:
+            env["CANDIDATE_ASSISTANT_CHANNEL_COOLDOWN"] = env["DISCORD_CHANNEL_COOLDOWN"]  # its former name
+        if "DISCORD_USER_COOLDOWN" in env:
+            log.warning(
+                "DISCORD_USER_COOLDOWN is no longer read: a person may send CANDIDATE_ASSISTANT_FLOOD "
+                "messages (default 6/30: 6 in a burst, refilled over 30 s), on Discord as on Telegram"
+            )
         return cls(
             auto_answer_threshold=threshold,
             limits=Limits.from_env(env),

@@ -214,6 +214,12 @@ def test_config_from_environment() -> None:
     assert config.limits is not None and config.limits.messages == 6 and config.limits.seconds == 30
 
 
+def test_the_former_channel_cooldown_variable_still_counts() -> None:
+    assert DiscordConfig.from_env({"DISCORD_CHANNEL_COOLDOWN": "10"}).limits.channel_cooldown == 10
+    both = {"DISCORD_CHANNEL_COOLDOWN": "10", "CANDIDATE_ASSISTANT_CHANNEL_COOLDOWN": "5"}
+    assert DiscordConfig.from_env(both).limits.channel_cooldown == 5
+
+
 def test_bad_environment_values_are_named() -> None:
     with pytest.raises(ValueError, match="CANDIDATE_ASSISTANT_FLOOD"):
         DiscordConfig.from_env({"CANDIDATE_ASSISTANT_FLOOD": "six per minute"})
