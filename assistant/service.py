@@ -207,7 +207,7 @@ class ConversationService:
         return self.now().astimezone(PARIS).date()
 
     def t(self, key: str, lang: str, **values: object) -> str:
-        """A text of the catalogue; `{days}` (the reminder offsets) is filled in for every text."""
+        """A text of the catalogue, with `{days}` (the reminder offsets) filled in where it shows them."""
         entry = self.kb.texts.get(key)
         if "days" not in values and entry is not None and "{days}" in entry.get(lang):
             from assistant.checklist.reminders import days_before_text
