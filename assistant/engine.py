@@ -243,12 +243,10 @@ class Assistant:
                 top_decline = top_decline or t
             elif len(top_in) < CHOICES:
                 top_in.append((t, p))
-        best_in = top_in[0][1] if top_in else 0.0
-        # out of scope when its topics together reach the fitted threshold, or clearly outweigh the best
-        # admissions topic
-        if top_decline and (
-            decline_mass >= th.decline or (decline_mass > 2 * best_in and decline_mass >= th.answer)
-        ):
+        # out of scope when its topics together reach the fitted threshold, or when the best topic is out of
+        # scope and out-of-scope topics outweigh all the admissions ones together
+        outweighs = best.topic in declines and decline_mass > 1.0 - decline_mass
+        if top_decline and (decline_mass >= th.decline or outweighs):
             topic = top_decline
             scope = [self.kb.programmes[pid] for pid in programmes if named]
             return self.composer.decline(lang, scope, decline_mass, self.kb.topics[topic])
