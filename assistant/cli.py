@@ -136,11 +136,12 @@ class KnowledgeLoadFailed(Exception):
 def _assistant(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from assistant.engine import Assistant
     from assistant.kb.loader import KnowledgeError
+    from assistant.kb.report import problem_lines
 
     try:
         return Assistant.load(args.kb)
     except KnowledgeError as exc:
-        lines = [str(p) for p in exc.problems]
+        lines = list(problem_lines(exc.problems))
         raise KnowledgeLoadFailed(
             "the knowledge base has errors (run `candidate-assistant kb check`):\n" + "\n".join(lines)
         ) from None
@@ -259,12 +260,13 @@ def _kb(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         import time
 
         from assistant.kb.loader import check
+        from assistant.kb.report import problem_lines
 
         start = time.perf_counter()
         kb, problems = check(args.path or args.kb)
         elapsed = (time.perf_counter() - start) * 1000
-        for p in problems:
-            print(p)
+        for line in problem_lines(problems):
+            print(line)
         if problems:
             print(f"{len(problems)} problem(s) found.", file=sys.stderr)
             return 1
