@@ -158,7 +158,7 @@ class Batch:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, str | int):
-            raise LineError(f"`session` must be a string or a number, not {_json_type(value)}")
+            raise LineError(f"`session` must be a string or an integer, not {_json_type(value)}")
         return _clean(str(value))
 
 

@@ -217,11 +217,11 @@ class _Builder:
         tag = event.tag
         if tag is None or tag == "!":
             tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit) if tag is None else _STR
-        if tag == _MERGE and self.stack and self._expecting_key():
+        if tag == _MERGE:
             raise self.fail(
                 event.start_mark,
                 "YAML merge keys (<<) are not supported",
-                "write the fields out",
+                'write the fields out (quote `"<<"` if it is a text)',
             )
         if tag not in _SCALARS:
             raise self._tag_error(event)
@@ -336,9 +336,8 @@ class _Builder:
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             value = _constructor.yaml_constructors[tag](_constructor, node)
-        except (ValueError, OverflowError, yaml.constructor.ConstructorError) as exc:
-            # e.g. an impossible date such as 2026-02-30
-            reason = getattr(exc, "problem", None) or str(exc)
+        except Exception as exc:  # noqa: BLE001 - PyYAML's constructors on any text: 2026-02-30, `!!int ""`
+            reason = getattr(exc, "problem", None) or str(exc) or type(exc).__name__
             raise self.fail(
                 event.start_mark,
                 f"invalid value `{clip(event.value)}`: {clip(reason, 120)}",
@@ -354,7 +353,7 @@ class _Builder:
     def _tag_error(self, event: Any) -> YamlError:
         return self.fail(
             event.start_mark,
-            f"tag `{clip(event.tag.replace('tag:yaml.org,2002:', '!!'), 60)}` is not supported",
+            f"tag `{clip(str(event.tag).replace('tag:yaml.org,2002:', '!!'), 60)}` is not supported",
             "remove the tag: only plain values are read (text, numbers, yes/no, dates, lists, mappings)",
         )
 

@@ -6,6 +6,8 @@ import io
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assistant.batch import Batch, encode, read_lines, run
 from assistant.engine import Assistant
@@ -28,7 +30,7 @@ BAD_LINES: list[tuple[bytes, str]] = [
     (b'{"text": "   "}', "`text` is empty"),
     (b'{"programme": "iim"}', "`text` is missing"),
     (b'{"txt": "date limite ?"}', "unknown key `txt`"),
-    (b'{"text": "x", "session": [1]}', "`session` must be a string or a number"),
+    (b'{"text": "x", "session": [1]}', "`session` must be a string or an integer"),
     (b"{not json", "invalid JSON"),
     (b'{"text": "x"} trailing', "invalid JSON"),
 ]
@@ -153,3 +155,19 @@ def test_today_option_outside_the_range(day: str) -> None:
     out = run_cli("ask", "date limite enjmin", "--today", day)
     err = out.stderr.decode()
     assert out.returncode == 2 and "Traceback" not in err and "1900-01-01" in err
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(
+        st.binary(max_size=300),
+        st.text(max_size=300).map(lambda t: ('{"text": ' + json.dumps(t) + "}").encode()),
+    )
+)
+def test_any_line_gives_one_object_in_utf8(line: bytes) -> None:
+    out = Batch(ASSISTANT).answer(3, line)
+    if out is None:
+        assert not line.decode("utf-8", "replace").strip()
+        return
+    assert out["line"] == 3 and ("error" in out or "answer" in out)
+    assert json.loads(encode(out).decode("utf-8"))["line"] == 3

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assistant.files import FileReadError
 from assistant.kb.yamlpos import load_with_positions
@@ -83,6 +85,8 @@ def test_alias_nesting_counts_in_the_depth_budget() -> None:
         ("a: 9999-12-31\n", 1, 4, "outside the supported range"),
         ("a: 1899-12-31T10:00:00+01:00\n", 1, 4, "outside the supported range"),
         ("a: 2026-02-30\n", 1, 4, "invalid value `2026-02-30`"),
+        ("a: !!int ''\n", 1, 4, "invalid value ``"),
+        ("<<\n", 1, 1, "merge keys"),
         ("a: 1" + ":0" * 5000 + "\n", 1, 4, "number written with more than"),
         ("a: &a [1, *a]\n", 1, 11, "the value that contains it"),
         ("a: *nope\n", 1, 4, "no anchor defined"),
@@ -122,3 +126,43 @@ def test_plain_values() -> None:
     assert parse(b"", "f.yaml", SMALL) is None
     assert parse(b"# only a comment\n", "f.yaml", SMALL) is None
     assert parse(b"x: &k name\n*k : 2\n", "f.yaml", SMALL) == {"x": "name", "name": 2}
+
+
+YAML_BITS = st.sampled_from(
+    [
+        "a",
+        ":",
+        " ",
+        "\n",
+        "-",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "&x",
+        "*x",
+        "!",
+        "'",
+        '"',
+        "#",
+        "?",
+        "|",
+        ">",
+        "2026-01-10",
+        "1:0",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.binary(max_size=200), st.lists(YAML_BITS, max_size=60).map(lambda bits: "".join(bits).encode())
+    )
+)
+def test_any_input_gives_values_or_a_yaml_error(raw: bytes) -> None:
+    try:
+        parse(raw, "f.yaml", SMALL)
+    except YamlError as exc:
+        assert exc.line >= 1 and exc.column >= 1 and len(str(exc)) < 600
