@@ -119,7 +119,8 @@ def test_cli_under_a_non_utf8_locale() -> None:
             "Quels documents pour l'IIM ? \u00e9\u00e8".encode(),
         ]
     )
-    for env in ({"LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": "ascii:strict", "PYTHONUTF8": "0"}, {}):
+    strict = {"LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": "ascii:strict", "PYTHONUTF8": "0"}
+    for env in (strict, {"LC_ALL": "C.UTF-8", "PYTHONIOENCODING": ""}):
         out = run_cli("ask", "--jsonl", stdin=stdin, env=env)
         assert out.returncode == 0 and b"Traceback" not in out.stderr, out.stderr.decode(errors="replace")
         rows = [json.loads(row) for row in out.stdout.decode("utf-8").splitlines()]
