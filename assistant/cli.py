@@ -12,10 +12,12 @@ from datetime import date
 
 
 def _date(value: str) -> date:
+    from assistant.dates import DateRangeError, parse_date
+
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date: {value!r} (expected YYYY-MM-DD)") from None
+        return parse_date(value)
+    except DateRangeError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser(checklist_options: bool = True) -> argparse.ArgumentParser:
@@ -136,20 +138,25 @@ class KnowledgeLoadFailed(Exception):
 def _assistant(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from assistant.engine import Assistant
     from assistant.kb.loader import KnowledgeError
+    from assistant.kb.report import problem_lines
 
     try:
         return Assistant.load(args.kb)
     except KnowledgeError as exc:
-        lines = [str(p) for p in exc.problems]
+        lines = list(problem_lines(exc.problems))
         raise KnowledgeLoadFailed(
             "the knowledge base has errors (run `candidate-assistant kb check`):\n" + "\n".join(lines)
         ) from None
 
 
 def _ask(args: argparse.Namespace) -> int:
+    from assistant.batch import unknown_programme
     from assistant.context import Conversation
 
     assistant = _assistant(args)
+    if args.programme is not None and (problem := unknown_programme(assistant.kb, args.programme)):
+        print(f"candidate-assistant ask: --programme: {problem}", file=sys.stderr)
+        return 2
     if args.jsonl:
         return _ask_jsonl(assistant, args)
     if not args.question:
@@ -192,50 +199,22 @@ def _explain(assistant, question: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def _json_reply(text: str, reply) -> dict:  # type: ignore[no-untyped-def]
-    data = reply.model_dump(mode="json")
-    data.update(
-        {
-            "text": text,
-            "answer": reply.plain_text(),
-            "suggestions": [b.label for b in reply.suggestions + reply.buttons],
-            "actions": [b.action for b in reply.suggestions + reply.buttons],
-        }
-    )
-    return data
+    from assistant.batch import reply_dict
+
+    return reply_dict(text, reply)
 
 
 def _ask_jsonl(assistant, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
-    """One question per line (text, or a JSON object with `text`, `programme`, `today`, `session`).
-    Lines with the same `session` share one conversation, in order: staff replay a chat this way."""
-    from assistant.context import Conversation
+    """One question per line (text, or a JSON object with `text`, `programme`, `today`, `session`):
+    see `assistant.batch`. A bad line is an `{"line": n, "error": ...}` object; the batch goes on."""
+    from assistant.batch import Batch, run
 
-    out = sys.stdout
-    sessions: dict[str, Conversation] = {}
-    for lineno, raw in enumerate(sys.stdin, 1):
-        line = raw.rstrip("\n")
-        if not line.strip():
-            continue
-        programme, today, text, session = args.programme, args.today, line, None
-        if line.lstrip().startswith("{"):
-            try:
-                obj = json.loads(line)
-                text = str(obj.get("text", ""))
-                programme = obj.get("programme") or programme
-                today = date.fromisoformat(obj["today"]) if obj.get("today") else today
-                session = obj.get("session")
-            except (ValueError, TypeError, AttributeError) as exc:
-                out.write(json.dumps({"line": lineno, "error": f"invalid JSON object: {exc}"}) + "\n")
-                continue
-        if session is not None:
-            conv = sessions.setdefault(str(session), Conversation(bound_programme=programme))
-        else:
-            conv = Conversation(bound_programme=programme)
-        reply = assistant.ask(text, conv, language=args.lang, today=today)
-        data = _json_reply(text, reply)
-        if session is not None:
-            data["session"] = str(session)
-        out.write(json.dumps(data, ensure_ascii=False) + "\n")
-    out.flush()
+    batch = Batch(assistant, programme=args.programme, language=args.lang, today=args.today)
+    run(batch, sys.stdin.buffer, sys.stdout.buffer)
+    if batch.errors:
+        print(
+            f"ask --jsonl: {batch.errors} line(s) with an error, {batch.answered} answered", file=sys.stderr
+        )
     return 0
 
 
@@ -259,12 +238,13 @@ def _kb(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         import time
 
         from assistant.kb.loader import check
+        from assistant.kb.report import problem_lines
 
         start = time.perf_counter()
         kb, problems = check(args.path or args.kb)
         elapsed = (time.perf_counter() - start) * 1000
-        for p in problems:
-            print(p)
+        for line in problem_lines(problems):
+            print(line)
         if problems:
             print(f"{len(problems)} problem(s) found.", file=sys.stderr)
             return 1

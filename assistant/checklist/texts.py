@@ -11,15 +11,15 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from assistant.limits import SETTINGS
+from assistant.yamlfile import load
 
 DATA_FILE = Path(__file__).with_name("answers.yaml")
 
 
 @cache
 def data() -> dict[str, Any]:
-    with DATA_FILE.open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return load(DATA_FILE, SETTINGS)
 
 
 def _pick(entry: dict[str, str] | None, lang: str, default: str) -> str:

@@ -264,6 +264,8 @@ def load(root: str | Path | None = None, *, cache: bool = True) -> KnowledgeBase
 
 def check(root: str | Path | None = None) -> tuple[KnowledgeBase | None, list[Problem]]:
     """Validate a knowledge folder; returns what could be loaded (None without a folder) and all problems."""
+    from assistant.files import FileReadError
+    from assistant.kb.folder import yaml_entries
     from assistant.kb.yamlpos import YamlSyntaxError, load_with_positions  # PyYAML: only when validating
 
     folder = Path(root) if root is not None else default_root()
@@ -279,7 +281,19 @@ def check(root: str | Path | None = None) -> tuple[KnowledgeBase | None, list[Pr
                 "pass --kb PATH or set CANDIDATE_ASSISTANT_KB to a folder of .yaml files",
             )
         ]
-    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    try:
+        files = yaml_entries(folder)
+    except OSError as exc:
+        return None, [
+            Problem(
+                str(folder),
+                1,
+                1,
+                "-",
+                f"cannot list the knowledge folder: {exc.strerror}",
+                "check its permissions",
+            )
+        ]
     kb = KnowledgeBase(root=str(folder))
     positions: dict[str, Positions] = {}
     read_ok: dict[str, bool] = {}
@@ -291,21 +305,12 @@ def check(root: str | Path | None = None) -> tuple[KnowledgeBase | None, list[Pr
         display = _display(path)
         try:
             data, pos = load_with_positions(path, display)
-        except YamlSyntaxError as exc:
-            problems.append(
-                Problem(
-                    exc.file,
-                    exc.line,
-                    exc.column,
-                    "-",
-                    exc.message,
-                    "fix the YAML syntax (indentation, quotes, colons) at that place",
-                )
-            )
+        except YamlSyntaxError as exc:  # syntax, or over a budget (size, values, depth, aliases)
+            problems.append(Problem(exc.file, exc.line, exc.column, "-", exc.message, exc.hint))
             read_ok.setdefault(path.name, False)
             continue
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(display, 1, 1, "-", f"cannot read file: {exc}", "save it as UTF-8 text"))
+        except FileReadError as exc:  # not a file (link loop, dangling link, pipe, folder) or too large
+            problems.append(Problem(display, 1, 1, "-", exc.message, exc.hint))
             read_ok.setdefault(path.name, False)
             continue
         positions[display] = pos
@@ -381,9 +386,9 @@ def check(root: str | Path | None = None) -> tuple[KnowledgeBase | None, list[Pr
 
 
 def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
+    try:  # the entry's own name, not its link target's: a link loop or a dangling link has none
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd()))
+    except (ValueError, OSError, RuntimeError):
         return str(path)
 
 

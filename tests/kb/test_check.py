@@ -180,7 +180,9 @@ def test_empty_shared_file_says_how_it_starts(kb_copy: Path, name: str, start: s
 def test_file_that_is_not_utf8(kb_copy: Path) -> None:
     (kb_copy / "latin1.yaml").write_bytes("programme:\n  id: caf\xe9\n".encode("latin-1"))
     _, problems = check(kb_copy)
-    problem_at(problems, kb_copy / "latin1.yaml", 1, "-", "cannot read")
+    problem = problem_at(problems, kb_copy / "latin1.yaml", 2, "-", "cannot read", "not UTF-8")
+    assert problem.column == len("  id: caf") + 1  # at the byte that is not UTF-8
+    assert "UTF-8" in problem.hint
 
 
 def test_impossible_calendar_date_is_a_problem(kb_copy: Path) -> None:
