@@ -59,7 +59,12 @@ def filled(store: Any) -> Any:
         store, "is there a parking on the campus ?", paris(11, 9), decision="clarify", topic="campus_life",
         language="en", times=2,
     )  # fmt: skip
-    for text, minute in (("parking on campus??", 30), ("IS THERE PARKING ON CAMPUS", 45)):
+    for text, minute in (
+        ("parking on campus??", 30),
+        ("IS THERE PARKING ON CAMPUS", 45),
+        ("parking for students?", 50),  # the same question, fewer words in common
+        ("do you have a gym?", 55),  # another question of the same topic: its own group
+    ):
         ask(
             store, text, paris(11, 9, minute), decision="decline", topic="campus_life", platform="discord",
             programme=None, language="en",

@@ -39,10 +39,10 @@ def test_one_self_contained_page(filled: Any, reader: Reader) -> None:
 
 def test_the_tables_hold_the_numbers(filled: Any, reader: Reader) -> None:
     html = page(filled, reader)
-    assert '<div class="card"><b>18</b>questions</div>' in html
-    assert '<tr><td>declined</td><td class="n">8</td></tr>' in html
-    assert '<tr><td>(none)</td><td class="n">7</td></tr>' in html
-    assert '<td class="n">7</td><td>“Is there parking on campus?”</td>' in html
+    assert '<div class="card"><b>20</b>questions</div>' in html
+    assert '<tr><td>declined</td><td class="n">10</td></tr>' in html
+    assert '<tr><td>(none)</td><td class="n">9</td></tr>' in html
+    assert '<td class="n">8</td><td>“Is there parking on campus?”</td>' in html
     assert "<code>campus_life</code>" in html
     assert "<tr><td>2026-03-10</td><td class='n'>6</td><td class='n'>2</td><td class='n'>1</td>" in html
 
