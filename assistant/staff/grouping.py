@@ -30,7 +30,9 @@ from assistant.text.normalize import normalize
 TEXT_WEIGHT = 0.8
 """Share of the text similarity in the similarity of two questions; the rest is topic similarity."""
 SIMILARITY = 0.25
-"""Groups join while their questions are on average more similar than this (0..1)."""
+"""Groups join while their questions are on average more similar than this (0..1). Above the topic
+part's weight (0.2): reading alike never joins two questions alone, it tips rewordings that share some
+text ("bourse étudiant étranger" / "scholarships for foreign students")."""
 COMMON_SHARE = 0.02
 """Features found in more than this share of the examples ("is", "there", " th") are left out of the
 text similarity, as scikit-learn's `max_df` does: questions alike only by them are not alike."""
