@@ -1,5 +1,7 @@
 """`candidate-assistant report` and `candidate-assistant kb suggest`: options and runs.
 
+Importing this module is cheap (the parser of every command imports it); the work imports the rest.
+
 The command line only hooks these in (`add_*_arguments`, `run_*`). Problems people can fix — a
 database that is missing or not ours, a knowledge base with errors, a bad period, an unwritable
 output file, matplotlib not installed for HTML — are one line on stderr and an exit code (1: cannot
@@ -17,11 +19,10 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.staff.period import Bound, Period, parse_bound
-
 if TYPE_CHECKING:
     from assistant.kb.loader import KnowledgeBase
     from assistant.nlu.understand import Reader
+    from assistant.staff.period import Bound
     from assistant.staff.report import Report
 
 FORMATS = ("text", "json", "html")
@@ -34,6 +35,8 @@ class CommandError(Exception):
 
 
 def _bound(text: str) -> Bound:
+    from assistant.staff.period import parse_bound  # the knowledge base's time zone: only when used
+
     try:
         return parse_bound(text)
     except ValueError as exc:
@@ -115,6 +118,7 @@ def _run(
     args: argparse.Namespace,
     render: Callable[[Report, Callable[[], KnowledgeBase], Callable[[], Reader]], str],
 ) -> int:
+    from assistant.staff.period import Period
     from assistant.staff.report import build_report
     from assistant.storage import StorageError, open_storage
 

@@ -133,3 +133,14 @@ def test_kb_suggest_writes_a_yaml_file(
     assert code == 0, err
     proposed = yaml.safe_load(target.read_text(encoding="utf-8"))
     assert proposed["topics"][0]["examples"]["en"] == ["Is there parking on campus?"]
+
+
+def test_the_command_line_parser_stays_light() -> None:
+    """Every command builds the parser, `report` and `kb suggest` included: it must not pay for them."""
+    code = (
+        "import sys, assistant.cli as cli; cli.build_parser(False); "
+        "print(sorted(m for m in ('assistant.kb.loader', 'assistant.staff.report', 'matplotlib', 'sklearn', "
+        "'sqlalchemy') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[]", done.stderr
