@@ -70,13 +70,13 @@ class Period:
 
     def days(self, first_seen: datetime | None, now: datetime) -> list[date]:
         """The days to show one by one: from `since` (or the oldest question) to the last day before
-        `until` (or today). Empty when there is no start (no bound and no question)."""
+        `until`, or today if that is sooner. Empty when there is no start (no bound and no question)."""
         start = self.since or first_seen
         if start is None:
             return []
         first = local_day(start)
         end = self.until - timedelta(microseconds=1) if self.until is not None else now
-        last = local_day(end)
+        last = local_day(min(end, now))  # no days to come: they have nothing yet
         if first_seen is not None and (last - first).days > MAX_EMPTY_LEAD:
             first = max(first, local_day(first_seen))  # `--since 2015-01-01` does not draw years of zeros
         return [first + timedelta(days=n) for n in range((last - first).days + 1)]

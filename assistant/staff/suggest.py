@@ -95,7 +95,8 @@ def propose(report: Report, reader: Reader, kb: KnowledgeBase) -> Proposals:
 def _declined_on_purpose(wording: Wording, topic: str, reader: Reader, kb: KnowledgeBase) -> bool:
     """Always declined, and read as the out-of-scope topic closest to its group: the assistant did what
     the knowledge base says."""
-    if set(wording.decisions) != {"decline"} or kb.topics[topic].kind != "decline":
+    known = kb.topics.get(topic)
+    if set(wording.decisions) != {"decline"} or known is None or known.kind != "decline":
         return False
     return reader.read(wording.text).whole.topic == topic
 

@@ -44,6 +44,9 @@ def test_days_shown() -> None:
     assert Period(None, None).days(None, NOW) == []  # no bound and no question: nothing to show
     oldest = datetime(2026, 7, 9, 23, 30, tzinfo=UTC)  # 10 July in Paris
     assert Period(None, None).days(oldest, NOW) == [date(2026, 7, 10)]
+    ahead = Period.between(parse_bound("2026-07-09"), parse_bound("2026-12-31"), NOW)
+    assert ahead.days(None, NOW) == [date(2026, 7, 9), date(2026, 7, 10)]  # not the days to come
+    assert Period.between(parse_bound("2026-08-01"), None, NOW).days(None, NOW) == []
     long = Period.between(parse_bound("2020-01-01"), None, NOW)
     assert long.days(oldest, NOW) == [date(2026, 7, 10)]  # years of zeros before the first question: no
 
