@@ -1,4 +1,5 @@
-"""`candidate-assistant` command line: ask, chat, eval, kb check/doctor, checklist, telegram, discord.
+"""`candidate-assistant` command line: ask, chat, eval, kb check/doctor/suggest, checklist, report, telegram,
+discord.
 
 Heavy platform libraries are imported only by the subcommand that needs them, so `ask` starts fast.
 """
@@ -52,6 +53,18 @@ def build_parser(checklist_options: bool = True) -> argparse.ArgumentParser:
     check = kb_sub.add_parser("check", help="validate a knowledge folder")
     check.add_argument("path", nargs="?")
     kb_sub.add_parser("doctor", help="which topics the model confuses (cross-validation)")
+    from assistant.staff.commands import add_report_arguments, add_suggest_arguments
+
+    add_suggest_arguments(
+        kb_sub.add_parser(
+            "suggest", help="propose examples from candidates' questions (a YAML file to review)"
+        )
+    )
+    add_report_arguments(
+        sub.add_parser(
+            "report", help="staff report: questions, unanswered ones grouped, 👎 answers, handovers"
+        )
+    )
 
     cl = sub.add_parser("checklist", help="personalised checklist from a profile file")
     if checklist_options:  # its options pull in the checklist package: only when it is the command
@@ -93,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
             from assistant.checklist.cli import run
 
             return run(args)
+        if args.command == "report":
+            from assistant.staff.commands import run_report
+
+            return run_report(args)
         if args.command == "telegram":
             if not _has_extra("telegram"):
                 return 2
@@ -260,6 +277,10 @@ def _kb(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             f"topic model: {model.cv.accuracy:.1%} of examples right in cross-validation (`kb doctor` for details)"
         )
         return 0
+    if args.kb_command == "suggest":
+        from assistant.staff.commands import run_suggest
+
+        return run_suggest(args)
     if args.kb_command == "doctor":
         from assistant.doctor import format_diagnosis
 
