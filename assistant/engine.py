@@ -244,9 +244,11 @@ class Assistant:
             elif len(top_in) < CHOICES:
                 top_in.append((t, p))
         # out of scope when its topics together reach the fitted threshold, or when the best topic is out of
-        # scope and out-of-scope topics outweigh all the admissions ones together
+        # scope and out-of-scope topics outweigh all the admissions ones together; never when the best
+        # topic of all is an admissions topic read surely enough to answer
         outweighs = best.topic in declines and decline_mass > 1.0 - decline_mass
-        if top_decline and (decline_mass >= th.decline or outweighs):
+        answerable = best.topic not in declines and best.p >= th.answer
+        if top_decline and not answerable and (decline_mass >= th.decline or outweighs):
             topic = top_decline
             scope = [self.kb.programmes[pid] for pid in programmes if named]
             return self.composer.decline(lang, scope, decline_mass, self.kb.topics[topic])

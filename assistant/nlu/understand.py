@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from assistant.kb.loader import KnowledgeBase
 from assistant.nlu.classifier import Progress, featurizer_for, load_model
-from assistant.nlu.features import PROGRAMME_MARK, Phrases
+from assistant.nlu.features import PROGRAMME_MARK, TOKEN_CACHE, Phrases
 from assistant.nlu.programmes import Mention, ProgrammeFinder
 from assistant.nlu.sentences import MIN_WORDS, is_question, split
 from assistant.text.normalize import clean, tokenize
@@ -100,6 +100,8 @@ class Reader:
         g = kb.glossary
         self.markers = {"fr": set(g.language_markers.fr), "en": set(g.language_markers.en)}
         self.follow_ups = Phrases({tuple(tokenize(p, {})): "f" for p in g.follow_up_markers})
+        self._indices: dict[str, tuple[str, tuple[int, ...]]] = {}
+        """word -> (its stem, the model's indices of its features): a word is featurized once."""
 
     def read(self, text: str, previous: str | None = None) -> Understanding:
         """`previous`: the conversation's previous question, read with this one when this one is short or
@@ -118,7 +120,7 @@ class Reader:
         words = 0
         for piece, toks in zip(pieces or [text], piece_tokens, strict=True):
             prepared = self.featurizer.prepare(toks)
-            counts = self.model.counts(self.featurizer.features_of(prepared))
+            counts = self._counts(prepared)
             n_words = sum(1 for t in prepared if t != PROGRAMME_MARK)
             words += n_words
             for j, n in counts.items():
@@ -149,6 +151,34 @@ class Reader:
             in_context=in_context,
             stated_time=stated_time(text),
         )
+
+    def _counts(self, prepared: list[str]) -> dict[int, int]:
+        """The model's feature counts of prepared tokens: what `model.counts(featurizer.features_of(…))`
+        gives, with each word's features looked up once and kept (bounded)."""
+        vocabulary = self.model.vocabulary
+        cache = self._indices
+        counts: dict[int, int] = {}
+        stems: list[str] = []
+        for tok in prepared:
+            if tok == PROGRAMME_MARK:
+                stems.append("")
+                continue
+            entry = cache.get(tok)
+            if entry is None:
+                stem, feats = self.featurizer.token_features(tok)
+                entry = (stem, tuple(vocabulary[f] for f in feats if f in vocabulary))
+                if len(cache) >= TOKEN_CACHE:
+                    cache.clear()
+                cache[tok] = entry
+            stems.append(entry[0])
+            for j in entry[1]:
+                counts[j] = counts.get(j, 0) + 1
+        for a, b in zip(stems, stems[1:], strict=False):
+            if a and b:
+                j = vocabulary.get(f"b:{a}_{b}")
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+        return counts
 
     def _reading(self, text: str, counts: dict[int, int], words: int) -> Reading:
         known = sum(counts.values())
