@@ -29,6 +29,9 @@ SHORT_WORDS = 3
 """A message naming a programme with at most this many other words ("l'iim", "the cnam one")."""
 FOLLOW_UP_CONFIDENCE = 0.6
 """Such a short message asks a new question only if the model reads one this surely."""
+DECIDING_FACTS = {"diploma_level", "professional_experience_years", "diploma_rncp", "french_level"}
+"""Facts a candidate states about their studies or work: with them, a personal reading of the whole
+message (eligibility, experience...) wins over a generic question sentence ("can I get in?")."""
 MAX_QUESTIONS = 3
 """Questions answered in one message; more would make a reply nobody reads."""
 CHOICES = 3
@@ -107,9 +110,7 @@ class Assistant:
             conv.bound_programme = programme
         if not u.tokens:
             return self.composer.empty(lang)
-        from assistant.checklist.parse import facts
-
-        conv.facts.update(facts(text))
+        conv.facts.update(u.facts)
         reply = self._decide(u, conv, lang, now)
         conv.language = lang
         if reply.decision == "answer":
@@ -270,6 +271,10 @@ class Assistant:
         that their blend is unsure, the more confident of the two alone."""
         questions = [r for r in u.sentences if r.question and r.known > 0]
         if not questions:
+            return u.whole
+        situation = u.facts.keys() & DECIDING_FACTS and self.kb.topics[u.whole.topic].personal
+        if situation and u.whole.p >= self.thresholds.answer:
+            # "no degree but 10 years as a designer. Can I get in?": the situation is what is asked about
             return u.whole
         blends = [_blend(u.whole, q) for q in questions]
         best = max(blends, key=lambda r: r.p)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from assistant.kb.loader import KnowledgeBase
 from assistant.nlu.classifier import Progress, featurizer_for, load_model
@@ -20,6 +21,8 @@ from assistant.text.normalize import clean, tokenize
 _FR_HINT = re.compile(r"\b(j|l|d|qu|c|n)['’]")
 FR_ACCENTS = "éèêàùçôîâœÉÈÀÇ"
 MAX_SENTENCES = 6
+COURTESY = 0.5
+"""A sentence read this surely as a greeting or thanks is left out of the whole message's reading."""
 SHORT_WORDS = 3
 """A message with at most this many words besides programme names is read with the previous question."""
 CLEAR_MARGIN = 2
@@ -71,8 +74,17 @@ class Understanding:
     in_context: Reading | None = None
     """For a short or follow-up message ("et c payant ?", "and the second year?"), the reading of the
     previous question and this message together: what "it" refers to."""
+    facts: dict[str, Any] = field(default_factory=dict)
+    """Profile facts stated in passing (diploma, experience, origin, French level...), read by the
+    checklist's own free-text reader."""
     stated_time: tuple[int, int] | None = None
     """The time of day the candidate says it is ("il est 15h30", "it's 3pm"), as (hour, minute)."""
+
+
+def _facts(text: str) -> dict[str, Any]:
+    from assistant.checklist.parse import facts  # the checklist's reader: loaded on the first message
+
+    return facts(text)
 
 
 _TIME_24 = re.compile(r"\b(?:il est|it s|it is|its)\s+(\d{1,2})\s*(?:h|:)\s*(\d{2})?")
@@ -100,6 +112,7 @@ class Reader:
         g = kb.glossary
         self.markers = {"fr": set(g.language_markers.fr), "en": set(g.language_markers.en)}
         self.follow_ups = Phrases({tuple(tokenize(p, {})): "f" for p in g.follow_up_markers})
+        self.courtesy = {t.id for t in kb.topics.values() if t.kind in ("greeting", "thanks")}
         self._indices: dict[str, tuple[str, tuple[int, ...]]] = {}
         """word -> (its stem, the model's indices of its features): a word is featurized once."""
 
@@ -122,14 +135,18 @@ class Reader:
             prepared = self.featurizer.prepare(toks)
             counts = self._counts(prepared)
             n_words = sum(1 for t in prepared if t != PROGRAMME_MARK)
-            words += n_words
-            for j, n in counts.items():
-                total[j] = total.get(j, 0) + n
             if len(piece_tokens) > 1:
                 reading = self._reading(piece, counts, n_words)
                 reading.question = is_question(piece, " ".join(toks))
                 sentences.append(reading)
-        whole = self._reading(text, total, words)
+                if reading.topic in self.courtesy and reading.p >= COURTESY:
+                    continue  # "Bonjour,", "Merci d'avance.", "Cordialement,": not what is asked
+            words += n_words
+            for j, n in counts.items():
+                total[j] = total.get(j, 0) + n
+        whole = (
+            self._reading(text, total, words) if total or not sentences else max(sentences, key=lambda r: r.p)
+        )
         follow_up = self.follow_ups.starts(tokens) > 0
         language, margin = self.language(text, tokens)
         content = self._content_words(tokens)
@@ -149,6 +166,7 @@ class Reader:
             follow_up=follow_up,
             content_words=content,
             in_context=in_context,
+            facts=_facts(text),
             stated_time=stated_time(text),
         )
 
