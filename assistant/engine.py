@@ -223,7 +223,9 @@ class Assistant:
         if u.in_context is not None and not named:
             # "et c payant ?" after a question on ENIC-NARIC: the two read together say what "it" is
             together = _blend(best, u.in_context)
-            if together.p >= th.answer and (best.p < FOLLOW_UP_CONFIDENCE or together.topic == best.topic):
+            # kept when this message alone is unsure, or when read together it stays on the same subject
+            same = together.topic in (best.topic, conv.topic)
+            if together.p >= th.answer and (best.p < FOLLOW_UP_CONFIDENCE or same):
                 best = together
         # a follow-up that only changes the programme keeps the topic: "et pour l'autre école ?",
         # "same question for IIM", or "enjmin" answering "which programme?"

@@ -23,8 +23,8 @@ FR_ACCENTS = "éèêàùçôîâœÉÈÀÇ"
 MAX_SENTENCES = 6
 COURTESY = 0.5
 """A sentence read this surely as a greeting or thanks is left out of the whole message's reading."""
-SHORT_WORDS = 3
-"""A message with at most this many words besides programme names is read with the previous question."""
+CONTEXT_WORDS = 8
+"""A message with at most this many words besides programme names is also read with the previous question."""
 CLEAR_MARGIN = 2
 """Marker words a message needs beyond the other language's to override the conversation's language."""
 
@@ -151,7 +151,7 @@ class Reader:
         language, margin = self.language(text, tokens)
         content = self._content_words(tokens)
         in_context = None
-        if previous and (follow_up or content <= SHORT_WORDS):
+        if previous and (follow_up or content <= CONTEXT_WORDS):
             both = self.featurizer.features(f"{previous} {text}")
             counts = self.model.counts(both)
             in_context = self._reading(f"{previous} {text}", counts, len(both))
