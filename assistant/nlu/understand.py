@@ -92,6 +92,8 @@ _TIME_12 = re.compile(r"\b(?:il est|it s|it is|its)\s+(\d{1,2})(?::(\d{2}))?\s*(
 
 
 def stated_time(text: str) -> tuple[int, int] | None:
+    if not any(ch.isdigit() for ch in text):
+        return None
     folded = clean(text).replace("'", " ").replace("’", " ")
     m = _TIME_12.search(folded)
     if m:
@@ -128,20 +130,26 @@ class Reader:
             tokens = tokenize(text, shorthand)
             piece_tokens = [tokens]
         mention = self.finder.find(tokens)
+        parts = [
+            (p, toks, self.featurizer.prepare(toks))
+            for p, toks in zip(pieces or [text], piece_tokens, strict=True)
+        ]
+        part_counts = [self._counts(prepared) for _, _, prepared in parts]
+        part_words = [sum(1 for t in prepared if t != PROGRAMME_MARK) for _, _, prepared in parts]
         sentences: list[Reading] = []
-        total: dict[int, int] = {}
-        words = 0
-        for piece, toks in zip(pieces or [text], piece_tokens, strict=True):
-            prepared = self.featurizer.prepare(toks)
-            counts = self._counts(prepared)
-            n_words = sum(1 for t in prepared if t != PROGRAMME_MARK)
-            if len(piece_tokens) > 1:
-                reading = self._reading(piece, counts, n_words)
+        if len(parts) > 1:
+            for (piece, toks, _), counts, n_words, ranked in zip(
+                parts, part_counts, part_words, self.model.ranked_many(part_counts), strict=True
+            ):
+                reading = self._reading(piece, counts, n_words, ranked)
                 reading.question = is_question(piece, " ".join(toks))
                 sentences.append(reading)
-                if reading.topic in self.courtesy and reading.p >= COURTESY:
-                    continue  # "Bonjour,", "Merci d'avance.", "Cordialement,": not what is asked
-            words += n_words
+        total: dict[int, int] = {}
+        words = 0
+        for k, counts in enumerate(part_counts):
+            if sentences and sentences[k].topic in self.courtesy and sentences[k].p >= COURTESY:
+                continue  # "Bonjour,", "Merci d'avance.", "Cordialement,": not what is asked
+            words += part_words[k]
             for j, n in counts.items():
                 total[j] = total.get(j, 0) + n
         whole = (
@@ -198,9 +206,17 @@ class Reader:
                     counts[j] = counts.get(j, 0) + 1
         return counts
 
-    def _reading(self, text: str, counts: dict[int, int], words: int) -> Reading:
-        known = sum(counts.values())
-        return Reading(text, self.model.ranked(counts), known, words, self.model.known_words(counts))
+    def _reading(
+        self, text: str, counts: dict[int, int], words: int, ranked: list[tuple[str, float]] | None = None
+    ) -> Reading:
+        word_rows = self.model.word_rows()
+        return Reading(
+            text,
+            ranked if ranked is not None else self.model.ranked(counts),
+            sum(counts.values()),
+            words,
+            sum(n for j, n in counts.items() if j in word_rows),
+        )
 
     def _content_words(self, tokens: list[str]) -> int:
         """Words that are neither programme names or descriptions, references ("the other one"), follow-up
