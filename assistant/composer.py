@@ -245,7 +245,7 @@ class Composer:
             return text
         head = self.session_over_head(p, lang, now)
         if short:  # one reply for several programmes stays short: the head only
-            return f"{head} {text}"
+            return f"{head} {text[:1].upper()}{text[1:]}"
         tail = self.session_over_next(p, lang, now, preparation="{preparation}" not in template)
         return f"{head}\n\n{text}\n\n{tail}"
 

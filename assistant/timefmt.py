@@ -119,8 +119,11 @@ def status(event: Event, lang: str, now: datetime, msg: Messages) -> str:
         if event.end is None and isinstance(event.start, datetime) and _day(event.start) == local_now.date():
             return msg("today_past", lang).replace("{time}", format_time(start, lang))
         return msg("past_range" if event.end is not None else "past", lang)
+    if start <= now and event.end is None:  # a single day (a bare date) that has begun: today
+        return msg("today", lang)
     if start <= now:
-        return msg("ongoing", lang).replace("{end}", format_point(event.end or event.start, lang))
+        end = event.end
+        return msg("ongoing", lang).replace("{end}", format_point(end, lang, event.offset_on_page))
     days = (_day(event.start) - local_now.date()).days
     if days <= 0:
         return msg("today", lang)

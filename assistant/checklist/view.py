@@ -68,16 +68,13 @@ class ChecklistView:
 def status_line(c: Checklist) -> str:
     """The verdict header: never "eligible" while an admission condition is unmet or undecided."""
     lang = c.language
+    path = f" — {msg('path', lang).lower()}{colon(lang)}{c.path}" if c.path else ""
+    if c.eligible is False and any(i.kind == "unmet" for i in c.items):
+        return msg("eligible_unmet", lang) + path  # whatever the path, a condition is not met
     if c.path is None:
         return msg("eligible_unknown", lang)
-    if c.eligible is True:
-        word = msg("eligible_yes", lang)
-    elif c.eligible is False:
-        unmet = any(i.kind == "unmet" for i in c.items)
-        word = msg("eligible_unmet" if unmet else "eligible_no", lang)
-    else:
-        word = msg("eligible_open", lang)
-    return f"{word} — {msg('path', lang).lower()}{colon(lang)}{c.path}"
+    word = {True: "eligible_yes", False: "eligible_no", None: "eligible_open"}[c.eligible]
+    return msg(word, lang) + path
 
 
 def when_text(item: ChecklistItem, today: date, lang: str) -> str:
