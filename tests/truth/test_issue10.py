@@ -232,3 +232,15 @@ def test_15_lists_are_one_item_per_line(composer: Composer, kb: KnowledgeBase) -
     assert "; Photocopie" not in documents
     international = answer(composer, kb, "enjmin", "international", "fr", DURING)
     assert len([line for line in international.splitlines() if line.startswith("- ")]) == 3
+
+
+def test_15_lists_stay_lists_on_the_chat_channels(composer: Composer, kb: KnowledgeBase) -> None:
+    """The core's "- " lines are what Telegram and Discord turn into bullets, one per line."""
+    telegram = pytest.importorskip("adapters.telegram.render")
+    discord_render = pytest.importorskip("adapters.discord.render")
+    reply = composer.answer(kb.programmes["iim"], "documents", "fr", timefmt.now_for(DURING), 1.0)
+    html = "".join(out.html for out in telegram.render_reply(reply, telegram.CallbackCodec()))
+    items = [line for line in html.split("\n") if line.startswith(("• ", "- "))]
+    assert len(items) >= 8 and any(line.endswith("Lettre de motivation") for line in items)
+    embed = discord_render.reply_embed(reply)
+    assert (embed.description or "").count("\n• ") >= 8
