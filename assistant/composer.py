@@ -12,7 +12,7 @@ from datetime import datetime
 
 from assistant import timefmt
 from assistant.kb.loader import KnowledgeBase, ProgrammeData, event_end
-from assistant.kb.models import Answer, Document, Event, Topic
+from assistant.kb.models import Answer, Document, Topic
 from assistant.kb.templates import DATED_KINDS, PLACEHOLDER
 from assistant.reply import Button, Link, Reply, colon
 
@@ -41,13 +41,9 @@ class Composer:
 
         return _TRAILING_SPACE.sub("\n", PLACEHOLDER.sub(repl, template))
 
-    def event(self, p: ProgrammeData, event_id: str, now: datetime) -> Event | None:
-        """The event of the session answers speak of at `now` (None: not published for that session)."""
-        return p.event_at(event_id, now)
-
     def when(self, p: ProgrammeData, event_id: str, lang: str, now: datetime) -> str:
         """An event's date with its status, or that the current session has not published it."""
-        event = self.event(p, event_id, now)
+        event = p.event_at(event_id, now)  # the current session's: None when it has not published it
         if event is None:
             return self.t("not_published", lang, session=p.session_label(now))
         if p.session_over(now):  # a date of a finished session: the day, and that it is past

@@ -94,7 +94,6 @@ REQUIRED_TEXTS = (
     "not_stated",
     "not_understood",
     "verdict_yes",
-    "verdict_jury",
     "verdict_no",
     "verdict_open",
     "verdict_unmet",
