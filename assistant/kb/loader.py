@@ -733,6 +733,16 @@ def _answer_checks(
             out.append(Problem(pdata.path, line, col, f"{pdata.id}.preparation", message, hint))
 
         _template_checks(kb, pdata, pdata.file.preparation, report_preparation, texts_ok, field="preparation")
+        if any(
+            kind == "preparation"
+            for lang in ("fr", "en")
+            for kind, _, _ in placeholders(pdata.file.preparation.get(lang))
+        ):
+            report_preparation(
+                ("preparation",),
+                "the preparation cites itself with `{preparation}`",
+                "write what to prepare in words, or cite other facts",
+            )
     return out
 
 

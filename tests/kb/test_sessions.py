@@ -101,3 +101,13 @@ def test_the_same_id_twice_in_one_session_is_refused(kb_copy: Path) -> None:
     )
     _, problems = check(kb_copy)
     assert any("used twice in events of session 2026" in p.message for p in problems)
+
+
+def test_the_preparation_may_not_cite_itself(kb_copy: Path) -> None:
+    edit(
+        kb_copy / "enjmin.yaml",
+        '  fr: "diplôme étranger : attestation',
+        '  fr: "{preparation} diplôme étranger : attestation',
+    )
+    _, problems = check(kb_copy)
+    assert [p.message for p in problems] == ["the preparation cites itself with `{preparation}`"]

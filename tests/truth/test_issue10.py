@@ -194,11 +194,16 @@ def test_12_conditions_are_kept_and_advice_is_not_the_schools(composer: Composer
     warnings = " ".join(c.warnings)
     assert "ENIC-NARIC" in warnings and "sans attendre" not in warnings
     assert "La page ne dit pas" in warnings and "service recrutement" in warnings
+    advice = {
+        "fr": ("sans attendre", "sans tarder", "mieux vaut", "appuyer votre dossier", "nous recommandons"),
+        "en": ("without delay", "at once", "better to", "support your file", "we recommend"),
+    }
     for p in kb.programmes.values():
         for topic in p.answers:
-            text = answer(composer, kb, p.id, topic, "fr", DURING)
-            for advice in ("sans attendre", "sans tarder", "mieux vaut", "appuyer votre dossier"):
-                assert advice not in text, (p.id, topic, advice)
+            for lang, words in advice.items():
+                for day in (DURING, AFTER):
+                    text = answer(composer, kb, p.id, topic, lang, day)
+                    assert not any(w in text for w in words), (p.id, topic, lang)
 
 
 # 13 -----------------------------------------------------------------------------------------------
