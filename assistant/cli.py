@@ -52,7 +52,12 @@ def build_parser(checklist_options: bool = True) -> argparse.ArgumentParser:
     kb_sub = kb.add_subparsers(dest="kb_command", metavar="TOOL")
     check = kb_sub.add_parser("check", help="validate a knowledge folder")
     check.add_argument("path", nargs="?")
-    kb_sub.add_parser("doctor", help="which topics the model confuses (cross-validation)")
+    doctor = kb_sub.add_parser(
+        "doctor", help="which topics the model confuses; the page's words behind an answer"
+    )
+    doctor.add_argument("--answer", metavar="ID", help="print the quotes behind an answer (enjmin.deadline)")
+    doctor.add_argument("--ask", metavar="QUESTION", help="answer QUESTION, then print the quotes behind it")
+    doctor.add_argument("--lang", choices=["fr", "en"], default="fr", help="language of the templates shown")
     from assistant.staff.commands import add_report_arguments, add_suggest_arguments
 
     add_suggest_arguments(
@@ -262,14 +267,21 @@ def _kb(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         elapsed = (time.perf_counter() - start) * 1000
         for line in problem_lines(problems):
             print(line)
-        if problems:
-            print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        errors = [p for p in problems if not p.warning]
+        if errors:
+            print(f"{len(errors)} problem(s) found.", file=sys.stderr)
             return 1
         s = kb.summary()  # type: ignore[union-attr]
         print(
             f"OK: {s['programmes']} programmes, {s['topics']} topics, {s['answers']} answers, "
             f"{s['examples']} examples, {s['events']} events ({elapsed:.0f} ms)"
         )
+        from datetime import UTC, datetime
+
+        from assistant.kb.loader import session_warnings
+
+        for warning in session_warnings(kb, datetime.now(UTC)):  # type: ignore[arg-type]
+            print(warning)
         from assistant.nlu.classifier import featurizer_for, load_model
 
         model = load_model(kb, featurizer_for(kb))  # refreshes the cached model after an edit
@@ -282,9 +294,18 @@ def _kb(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
         return run_suggest(args)
     if args.kb_command == "doctor":
-        from assistant.doctor import format_diagnosis
+        from assistant.doctor import format_diagnosis, format_quotes, reply_answer_ids
 
-        print(format_diagnosis(_assistant(args).reader.model))
+        assistant = _assistant(args)
+        if args.answer or args.ask:
+            ids = [args.answer] if args.answer else []
+            if args.ask:
+                reply = assistant.ask(args.ask, language=args.lang)
+                print(reply.plain_text() + "\n")
+                ids = reply_answer_ids(assistant.kb, reply)
+            print(format_quotes(assistant.kb, ids, args.lang) or "(no answer: nothing to trace)")
+            return 0
+        print(format_diagnosis(assistant.reader.model))
         return 0
     parser.parse_args(["kb", "--help"])
     return 2

@@ -12,10 +12,9 @@ from collections.abc import Iterable
 import discord
 
 from adapters.discord.i18n import t
-from assistant.checklist.fmt import countdown, format_date, format_due
 from assistant.checklist.model import Checklist
-from assistant.checklist.texts import msg
-from assistant.reply import Reply, colon
+from assistant.checklist.view import checklist_view
+from assistant.reply import Reply
 
 CONTENT_MAX = 2000
 TITLE_MAX = 256
@@ -155,44 +154,33 @@ def checklist_embed(checklist: Checklist, budget: int = EMBED_TOTAL_MAX) -> disc
     `budget` is what is left of Discord's 6,000 characters once the message's other embeds are counted.
     The complete list always travels as attachments (.ics and text), so trimming here loses nothing.
     """
-    lang = checklist.language
-    sep = colon(lang)
-    title = truncate(escape(msg("heading", lang, programme=checklist.programme_name)), TITLE_MAX)
-    if checklist.path is None:
-        status = msg("eligible_unknown", lang)
-    else:
-        word = {True: "eligible_yes", False: "eligible_no", None: "eligible_jury"}[checklist.eligible]
-        status = f"{msg(word, lang)} — {msg('path', lang)}{sep}{checklist.path}"
-    lines = [f"**{escape(status)}**"]
-    if checklist.reason:
-        lines.append(escape(checklist.reason))
-    if checklist.requires:
-        lines.append(f"{escape(msg('requires', lang))}{sep}{escape(checklist.requires)}")
-    for warning in checklist.warnings:
+    v = checklist_view(checklist)  # the wording every channel shares: only the layout is Discord's
+    sep = v.colon
+    title = truncate(escape(v.heading), TITLE_MAX)
+    lines = [escape(notice) for notice in v.notices] + [f"**{escape(v.status)}**"]
+    if v.reason:
+        lines.append(escape(v.reason))
+    if v.requires:
+        lines.append(f"{escape(v.label('requires'))}{sep}{escape(v.requires)}")
+    for warning in v.warnings:
         lines.append(f"⚠ {escape(warning)}")
-    if checklist.missing_profile_fields:
-        lines.append(f"\n**{escape(msg('missing', lang))}**")
-        lines += [f"• {escape(m.label)}{sep}{escape(m.changes)}" for m in checklist.missing_profile_fields]
-    if not checklist.items:
-        lines.append(escape(msg("empty", lang)))
+    if v.missing:
+        lines.append(f"\n**{escape(v.label('missing'))}**")
+        lines += [f"• {escape(label)}{sep}{escape(changes)}" for label, changes in v.missing]
+    if v.empty:
+        lines.append(escape(v.empty))
     embed = discord.Embed(
         title=title, colour=COLOURS["answer"], description=truncate("\n".join(lines), DESCRIPTION_MAX // 2)
     )
-    embed.set_footer(
-        text=truncate(msg("today_is", lang, today=format_date(checklist.today, lang)), FOOTER_MAX)
-    )
-    for n, item in enumerate(checklist.items, 1):
-        when = (
-            msg("no_date", lang)
-            if item.due is None
-            else f"{format_due(item.due, item.all_day, lang)} — {countdown(item.days_left, lang)}"
-        )
-        flag = " ⚠" if item.overdue or item.late or item.kind == "unmet" else ""
-        name = truncate(f"{n}. {escape(item.title)}{flag}", FIELD_NAME_MAX)
-        parts = [f"{escape(msg('due', lang))}{sep}{escape(when)}"]
+    embed.set_footer(text=truncate(v.as_of, FOOTER_MAX))
+    for n, item in enumerate(v.items, 1):
+        tags = f" ({', '.join(item.tags)})" if item.tags else ""
+        flag = " ⚠" if item.alert else ""
+        name = truncate(f"{n}. {escape(item.title + tags)}{flag}", FIELD_NAME_MAX)
+        parts = [f"{escape(item.when_label)}{sep}{escape(item.when)}"]
         if item.detail:
             parts.append(escape(item.detail))
-        parts.append(f"*{escape(msg('why', lang))}{sep}{escape(item.why)}*")
+        parts.append(f"*{escape(v.label('why'))}{sep}{escape(item.why)}*")
         if item.link and item.link.url:
             parts.append(_masked_link(item.link.label, item.link.url))
         value = truncate("\n".join(parts), FIELD_VALUE_MAX)
