@@ -30,6 +30,8 @@ eval: install
 bench: install-dev
 	$(BIN)/python bench/assistant_bench.py
 	$(BIN)/python bench/storage_bench.py
+	$(BIN)/python bench/input_limits_bench.py
+	$(BIN)/python bench/report_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist *.egg-info

@@ -7,12 +7,13 @@ text catalogue (`texts.yaml`).
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from assistant import timefmt
 from assistant.kb.loader import KnowledgeBase, ProgrammeData, event_end
-from assistant.kb.models import Answer, Topic
-from assistant.kb.templates import PLACEHOLDER
+from assistant.kb.models import Answer, Document, Topic
+from assistant.kb.templates import DATED_KINDS, PLACEHOLDER
 from assistant.reply import Button, Link, Reply, colon
 
 MAX_BUTTON_LABEL = 60
@@ -22,6 +23,8 @@ MAX_COMPACT_PROGRAMMES = 3
 MAX_CHOICE_BUTTONS = 8
 MAX_LISTED = 5
 """Programmes named, or contacts listed, in one reply; beyond, the reply says how many and where to look."""
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+"""A list placeholder after "… :" leaves "… : \n- item": the space before the line break goes."""
 
 
 class Composer:
@@ -36,7 +39,16 @@ class Composer:
         def repl(match) -> str:  # type: ignore[no-untyped-def]
             return self._fact(match.group(1), match.group(2), pdata, lang, now)
 
-        return PLACEHOLDER.sub(repl, template)
+        return _TRAILING_SPACE.sub("\n", PLACEHOLDER.sub(repl, template))
+
+    def when(self, p: ProgrammeData, event_id: str, lang: str, now: datetime) -> str:
+        """An event's date with its status, or that the current session has not published it."""
+        event = p.event_at(event_id, now)  # the current session's: None when it has not published it
+        if event is None:
+            return self.t("not_published", lang, session=p.session_label(now))
+        if p.session_over(now):  # a date of a finished session: the day, and that it is past
+            return f"{timefmt.short(event, lang)} ({timefmt.status(event, lang, now, self.kb.t)})"
+        return timefmt.describe(event, lang, now, self.kb.t)
 
     def _fact(self, kind: str, arg: str | None, p: ProgrammeData | None, lang: str, now: datetime) -> str:
         if kind == "programmes":
@@ -47,9 +59,9 @@ class Composer:
             return self.t(arg or "", lang, programme=p.programme.short_name if p else "")
         assert p is not None, "checked by kb check"
         if kind in ("event", "date"):
-            ev = p.events[arg or ""]
-            text = timefmt.describe(ev, lang, now, self.kb.t)
-            return f"{ev.title.get(lang)}{colon(lang)}{text}" if kind == "event" else text
+            text = self.when(p, arg or "", lang, now)
+            title = p.events[arg or ""].title.get(lang)  # the title of the latest session that has it
+            return f"{title}{colon(lang)}{text}" if kind == "event" else text
         if kind == "applies":
             applies = p.events[arg or ""].applies_to
             return applies.get(lang) if applies else self.t("everyone", lang)
@@ -63,7 +75,7 @@ class Composer:
             requirement = p.requirements[arg or ""]
             return f"{requirement.title.get(lang)} — {requirement.detail.get(lang)}"
         if kind == "docs":
-            docs = [d for d in p.file.documents if d.required == (arg == "required")]
+            docs = [d for d in self.general_documents(p) if d.required == (arg == "required")]
             return "\n".join(f"- {self._doc_line(d, lang)}{self._due(p, d.event, lang, now)}" for d in docs)
         if kind == "policy":
             return p.policies[arg or ""].text.get(lang)
@@ -72,15 +84,18 @@ class Composer:
         if kind == "calendar":
             return self.calendar(p, lang, now)
         if kind == "steps":
-            return self.steps(p, lang)
+            return self.steps(p, lang, now)
         if kind == "count":
             return str(len(getattr(p.file, arg or "")))
         if kind == "tracks":
-            return "; ".join(t.title.get(lang) for t in p.file.tracks)
+            return "\n" + "\n".join(f"- {t.title.get(lang)}" for t in p.file.tracks)
         if kind == "programme":
             return p.programme.name.get(lang)
         if kind == "session":
-            return p.programme.session
+            return p.session_label(now)
+        if kind == "preparation":
+            preparation = p.file.preparation
+            return self.render(preparation.get(lang), p, lang, now) if preparation else ""
         raise ValueError(f"unknown placeholder kind {kind!r} (the checker should have caught it)")
 
     def _doc_line(self, doc, lang: str) -> str:  # type: ignore[no-untyped-def]
@@ -92,10 +107,18 @@ class Composer:
     def _due(self, p: ProgrammeData, event_id: str | None, lang: str, now: datetime) -> str:
         if not event_id:
             return ""
-        return " — " + self.t("due_by", lang, date=timefmt.describe(p.events[event_id], lang, now, self.kb.t))
+        return " — " + self.t("due_by", lang, date=self.when(p, event_id, lang, now))
+
+    @staticmethod
+    def general_documents(p: ProgrammeData) -> list[Document]:
+        """The documents of the general procedure: every path's, or the file's `general_path`'s (a special
+        path's own file, with its own date, is in that path's answer, never under the general deadline)."""
+        return [d for d in p.file.documents if d.paths is None or p.file.general_path in d.paths]
 
     def link_text(self, p: ProgrammeData, link_id: str, lang: str) -> str:
         link = p.links[link_id]
+        if link.url and link.url_incomplete:
+            return f"{link.title.get(lang)} ({link.url} — {self.t('url_incomplete', lang)})"
         if link.url:
             return f"{link.title.get(lang)} ({link.url})"
         return f"{link.title.get(lang)} ({self.t('unknown_link', lang)})"
@@ -122,18 +145,18 @@ class Composer:
         return email or self.link_text(p, p.programme.source, lang)
 
     def calendar(self, p: ProgrammeData, lang: str, now: datetime) -> str:
-        events = p.sorted_events()
+        events = p.session_events(now)
         if not events:
             return self.t("no_dates", lang, programme=p.programme.short_name)
-        return "\n" + "\n".join(self._event_line(ev, lang, now) for ev in events)
+        over = p.session_over(now)  # the answer opens by saying every date has passed: no status each
+        return "\n" + "\n".join(self._event_line(ev, lang, now, status=not over) for ev in events)
 
-    def _event_line(self, ev, lang: str, now: datetime) -> str:  # type: ignore[no-untyped-def]
+    def _event_line(self, ev, lang: str, now: datetime, status: bool = True) -> str:  # type: ignore[no-untyped-def]
         """`- 23 janvier 2026, 12h — Limite de dépôt… (dans 13 jours)`: calendars and /deadlines."""
-        return (
-            f"- {timefmt.short(ev, lang)} — {ev.title.get(lang)} ({timefmt.status(ev, lang, now, self.kb.t)})"
-        )
+        line = f"- {timefmt.short(ev, lang)} — {ev.title.get(lang)}"
+        return f"{line} ({timefmt.status(ev, lang, now, self.kb.t)})" if status else line
 
-    def steps(self, p: ProgrammeData, lang: str) -> str:
+    def steps(self, p: ProgrammeData, lang: str, now: datetime) -> str:
         """The general procedure: unconditional steps of every path, or of the file's `general_path`."""
         lines = []
         for step in sorted(p.file.steps, key=lambda s: s.order):
@@ -142,8 +165,10 @@ class Composer:
             if step.paths is not None and p.file.general_path not in step.paths:
                 continue  # a special path's step (e.g. a dedicated file): its own answer covers it
             line = f"{len(lines) + 1}. {step.title.get(lang)}"
-            if step.event:
-                line += f" — {timefmt.short(p.events[step.event], lang)}"
+            over = p.session_over(now)  # the next session's dates are not known: the steps, undated
+            event = p.event_at(step.event, now) if step.event and not over else None
+            if event is not None:
+                line += f" — {timefmt.short(event, lang)}"
             lines.append(line)
         return "\n" + "\n".join(lines)
 
@@ -155,6 +180,8 @@ class Composer:
         link = p.links.get(link_id) or p.links.get(p.programme.source)
         if link is None:
             return None
+        if link.url and link.url_incomplete:  # never a clickable source that may lead nowhere
+            return Link(label=self.link_text(p, link.id, lang), url="")
         return Link(label=link.title.get(lang), url=link.url or "")
 
     def topic_label(self, topic_id: str, lang: str) -> str:
@@ -176,30 +203,47 @@ class Composer:
 
     @staticmethod
     def cites_dates(template: str) -> bool:
-        return any(
-            m.group(1) in ("event", "date", "calendar", "steps") for m in PLACEHOLDER.finditer(template)
-        )
+        return any(m.group(1) in DATED_KINDS for m in PLACEHOLDER.finditer(template))
 
     def for_you(self, p: ProgrammeData, event, lang: str, now: datetime) -> str:  # type: ignore[no-untyped-def]
         """A dated event that concerns this candidate in particular, as the first line of an answer."""
         when = timefmt.describe(event, lang, now, self.kb.t)
         return self.t("for_you", lang, event=event.title.get(lang), date=when)
 
-    def _session_notice(self, p: ProgrammeData, template: str, lang: str, now: datetime) -> str | None:
-        """The "session over" notice for an answer that cites dates once every date has passed."""
-        if not self.cites_dates(template) or not p.session_over(now):
-            return None
-        return self.t("session_over", lang, session=p.programme.session, contact=self.contact_of(p, lang))
+    # ------------------------------------------------------------------ the session is over
+    def session_over_head(self, p: ProgrammeData, lang: str, now: datetime) -> str:
+        """One sentence: the session is over and the next calendar is not published (what every dated
+        answer, /dates and the checklist say first once a programme's last date has passed)."""
+        return self.t("session_over", lang, session=p.session_label(now))
+
+    def session_over_next(self, p: ProgrammeData, lang: str, now: datetime, preparation: bool = True) -> str:
+        """What can be prepared now (the programme's `preparation`) and where to watch for the next calendar."""
+        email = next((c.email for c in p.programme.contacts if c.purpose == "recruitment"), None)
+        watch = self.t(
+            "session_watch",
+            lang,
+            contact=email or self.t("no_contact", lang),
+        )
+        if preparation and p.file.preparation is not None:
+            prepare = self.render(p.file.preparation.get(lang), p, lang, now)
+            return f"{self.t('prepare_now', lang)} {prepare}\n{watch}"
+        return watch
 
     def answer_text(self, p: ProgrammeData, topic: str, lang: str, now: datetime, short: bool = False) -> str:
-        """The programme's answer to `topic`, or what the page does not say and whom to ask."""
+        """The programme's answer to `topic`, or what the page does not say and whom to ask. Once the
+        session is over, a dated answer says so first and ends with what to prepare and where to watch."""
         answer = p.answers.get(topic)
         if answer is None:
             return self.not_stated(p, topic, lang)
         template = (answer.short if short and answer.short else answer.answer).get(lang)
         text = self.render(template, p, lang, now)
-        notice = self._session_notice(p, template, lang, now)
-        return f"{notice}\n\n{text}" if notice else text
+        if not self.cites_dates(template) or not p.session_over(now):
+            return text
+        head = self.session_over_head(p, lang, now)
+        if short:  # one reply for several programmes stays short: the head only
+            return f"{head} {text[:1].upper()}{text[1:]}"
+        tail = self.session_over_next(p, lang, now, preparation="{preparation}" not in template)
+        return f"{head}\n\n{text}\n\n{tail}"
 
     def not_stated(self, p: ProgrammeData, topic: str, lang: str) -> str:
         label = self.topic_label(topic, lang)
@@ -365,7 +409,14 @@ class Composer:
     def deadlines(self, programmes: list[ProgrammeData], lang: str, now: datetime) -> Reply:
         blocks = []
         for p in programmes:
-            upcoming = [ev for ev in p.sorted_events() if event_end(ev) >= now]
+            upcoming = [ev for ev in p.session_events(now) if event_end(ev) >= now]
+            if not p.file.events:
+                blocks.append(self.t("no_dates", lang, programme=p.programme.short_name))
+                continue
+            if p.session_over(now):
+                head = f"{p.programme.short_name}\n{self.session_over_head(p, lang, now)}"
+                blocks.append(f"{head}\n{self.session_over_next(p, lang, now)}")
+                continue
             if not upcoming:
                 blocks.append(self.t("no_upcoming", lang, programme=p.programme.short_name))
                 continue

@@ -29,6 +29,9 @@ SHORT_WORDS = 3
 """A message naming a programme with at most this many other words ("l'iim", "the cnam one")."""
 FOLLOW_UP_CONFIDENCE = 0.6
 """Such a short message asks a new question only if the model reads one this surely."""
+DECIDING_FACTS = {"diploma_level", "professional_experience_years", "diploma_rncp", "french_level"}
+"""Facts a candidate states about their studies or work: with them, a personal reading of the whole
+message (eligibility, experience...) wins over a generic question sentence ("can I get in?")."""
 MAX_QUESTIONS = 3
 """Questions answered in one message; more would make a reply nobody reads."""
 CHOICES = 3
@@ -107,9 +110,7 @@ class Assistant:
             conv.bound_programme = programme
         if not u.tokens:
             return self.composer.empty(lang)
-        from assistant.checklist.parse import facts
-
-        conv.facts.update(facts(text))
+        conv.facts.update(u.facts)
         reply = self._decide(u, conv, lang, now)
         conv.language = lang
         if reply.decision == "answer":
@@ -222,7 +223,9 @@ class Assistant:
         if u.in_context is not None and not named:
             # "et c payant ?" after a question on ENIC-NARIC: the two read together say what "it" is
             together = _blend(best, u.in_context)
-            if together.p >= th.answer and (best.p < FOLLOW_UP_CONFIDENCE or together.topic == best.topic):
+            # kept when this message alone is unsure, or when read together it stays on the same subject
+            same = together.topic in (best.topic, conv.topic)
+            if together.p >= th.answer and (best.p < FOLLOW_UP_CONFIDENCE or same):
                 best = together
         # a follow-up that only changes the programme keeps the topic: "et pour l'autre école ?",
         # "same question for IIM", or "enjmin" answering "which programme?"
@@ -243,12 +246,12 @@ class Assistant:
                 top_decline = top_decline or t
             elif len(top_in) < CHOICES:
                 top_in.append((t, p))
-        best_in = top_in[0][1] if top_in else 0.0
-        # out of scope when its topics together reach the fitted threshold, or clearly outweigh the best
-        # admissions topic
-        if top_decline and (
-            decline_mass >= th.decline or (decline_mass > 2 * best_in and decline_mass >= th.answer)
-        ):
+        # out of scope when its topics together reach the fitted threshold, or when the best topic is out of
+        # scope and out-of-scope topics outweigh all the admissions ones together; never when the best
+        # topic of all is an admissions topic read surely enough to answer
+        outweighs = best.topic in declines and decline_mass > 1.0 - decline_mass
+        answerable = best.topic not in declines and best.p >= th.answer
+        if top_decline and not answerable and (decline_mass >= th.decline or outweighs):
             topic = top_decline
             scope = [self.kb.programmes[pid] for pid in programmes if named]
             return self.composer.decline(lang, scope, decline_mass, self.kb.topics[topic])
@@ -270,6 +273,10 @@ class Assistant:
         that their blend is unsure, the more confident of the two alone."""
         questions = [r for r in u.sentences if r.question and r.known > 0]
         if not questions:
+            return u.whole
+        situation = u.facts.keys() & DECIDING_FACTS and self.kb.topics[u.whole.topic].personal
+        if situation and u.whole.p >= self.thresholds.answer:
+            # "no degree but 10 years as a designer. Can I get in?": the situation is what is asked about
             return u.whole
         blends = [_blend(u.whole, q) for q in questions]
         best = max(blends, key=lambda r: r.p)

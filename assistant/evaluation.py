@@ -14,12 +14,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from assistant.context import Conversation
+from assistant.dates import DateRangeError, check_date, parse_date
 from assistant.engine import Assistant
+from assistant.files import FileReadError
+from assistant.kb.yamlpos import load_with_positions
+from assistant.limits import EVAL_SET
 from assistant.reply import Reply
 from assistant.text.normalize import fold
+from assistant.yamlfile import YamlError
 
 MAX_ANSWER_CHARS = 1500
 
@@ -62,11 +65,53 @@ class Report:
         }
 
 
+class EvalSetError(ValueError):
+    """A question set that cannot be scored: says which file and line, and what is wrong."""
+
+
 def load_cases(path: str | Path) -> list[dict[str, Any]]:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    """The cases of a question set, read with the project's bounded YAML loader (`EVAL_SET` budgets)
+    and checked for what scoring needs: `EvalSetError` at the first case that lacks it."""
+    try:
+        data, pos = load_with_positions(Path(path), str(path), EVAL_SET)
+    except (YamlError, FileReadError) as exc:
+        raise EvalSetError(f"{exc} ({exc.hint})") from None
     if not isinstance(data, list):
-        raise ValueError(f"{path}: expected a list of cases")
+        raise EvalSetError(f"{path}: expected a list of cases (`- id: ...` entries)")
+
+    def fail(loc: tuple, message: str) -> EvalSetError:
+        line, column = pos.at(loc)
+        return EvalSetError(f"{path}:{line}:{column}: {message}")
+
+    for i, case in enumerate(data):
+        if not isinstance(case, dict):
+            raise fail((i,), "a case is a mapping (`id:`, `q:` or `turns:`, `lang:`, `expect:`...)")
+        if "today" in case:
+            _check_today(case["today"], lambda message, i=i: fail((i, "today"), message))
+        turns = case.get("turns")
+        if turns is not None and (not isinstance(turns, list) or not turns):
+            raise fail((i, "turns"), "`turns` is a list of turns, each with its `q:`")
+        for j, turn in enumerate(turns or [case]):
+            loc = (i, "turns", j) if turns else (i,)
+            if not isinstance(turn, dict) or not isinstance(turn.get("q"), str | int | float):
+                raise fail(loc, "each question needs its text in `q:`")
+            for key in ("expect", "forbid"):
+                groups = turn.get(key) or []
+                if not isinstance(groups, list) or not all(isinstance(g, list) for g in groups):
+                    raise fail((*loc, key), f"`{key}` is a list of groups, each a list of phrases")
     return data
+
+
+def _check_today(value: Any, fail: Any) -> None:
+    try:
+        if isinstance(value, date):
+            check_date(value)
+        elif isinstance(value, str):
+            parse_date(value)
+        else:
+            raise DateRangeError("`today` is a date written YYYY-MM-DD")
+    except DateRangeError as exc:
+        raise fail(str(exc)) from None
 
 
 def _contains(answer: str, phrase: str) -> bool:
@@ -102,7 +147,21 @@ def run_case(assistant: Assistant, case: dict[str, Any], default_today: date) ->
     turn checked against its own expectations)."""
     today = case.get("today")
     today = date.fromisoformat(str(today)) if today else default_today
-    conv = Conversation(bound_programme=case.get("programme"))
+    programme = case.get("programme")
+    if programme is not None and programme not in assistant.kb.programmes:
+        return CaseResult(
+            str(case.get("id")),
+            str(case.get("topic", "-")),
+            str(case.get("lang", "-")),
+            bool(case.get("oos")),
+            False,
+            [f"unknown programme `{str(programme)[:40]}` (known: {', '.join(assistant.kb.programmes)})"],
+            str(case.get("q", "")),
+            "",
+            "-",
+            None,
+        )
+    conv = Conversation(bound_programme=programme)
     turns = case.get("turns") or [case]
     oos_case = bool(case.get("oos"))
     reasons: list[str] = []

@@ -57,13 +57,16 @@ def now_for(today: date | None) -> datetime:
     return datetime.combine(today, time(0, 0), tzinfo=PARIS)
 
 
-def _offset_label(moment: datetime, lang: str) -> str:
+def _offset_label(moment: datetime, lang: str, offset_stated: bool = True) -> str:
+    """`UTC+1, heure de Paris` when the source states the offset; `heure de Paris` alone when it gives
+    a bare hour (the offset would be ours, not the page's)."""
     offset = moment.utcoffset() or timedelta(0)
     hours = int(offset.total_seconds() // 3600)
     minutes = int(offset.total_seconds() % 3600 // 60)
     utc = f"UTC{'+' if hours >= 0 else '-'}{abs(hours)}" + (f":{minutes:02d}" if minutes else "")
     if hours in (1, 2):
-        return f"{utc}, heure de Paris" if lang == "fr" else f"{utc}, Paris time"
+        paris = "heure de Paris" if lang == "fr" else "Paris time"
+        return f"{utc}, {paris}" if offset_stated else paris
     return utc
 
 
@@ -79,22 +82,29 @@ def format_day(value: date, lang: str, weekday: bool = True, year: bool = True) 
     return f"{text} {value.year}" if year else text
 
 
-def format_point(value: date | datetime, lang: str) -> str:
-    """`vendredi 23 janvier 2026 à 12h (UTC+1, heure de Paris)` / `Friday 23 January 2026 at 12:00 (...)`."""
+def format_point(value: date | datetime, lang: str, offset_stated: bool = True) -> str:
+    """`vendredi 23 janvier 2026 à 12h (UTC+1, heure de Paris)` / `Friday 23 January 2026 at 12:00 (...)`;
+    `offset_stated=False` leaves the UTC offset out (`… à 16h (heure de Paris)`)."""
     if isinstance(value, datetime):
         joiner = " à " if lang == "fr" else " at "
-        return f"{format_day(value.date(), lang)}{joiner}{format_time(value, lang)} ({_offset_label(value, lang)})"
+        zone = _offset_label(value, lang, offset_stated)
+        return f"{format_day(value.date(), lang)}{joiner}{format_time(value, lang)} ({zone})"
     return format_day(value, lang)
 
 
 def format_span(event: Event, lang: str) -> str:
+    """A single date, or `du mardi 26 au vendredi 29 mai 2026` for an event with an end."""
+    stated = event.offset_on_page
     if event.end is None:
-        return format_point(event.start, lang)
+        return format_point(event.start, lang, stated)
     start, end = event.start, event.end
     same_year = _day(start).year == _day(end).year
+    first = format_day(_day(start), lang, year=not same_year)
+    if isinstance(start, datetime):
+        first = format_point(start, lang, stated)
     if lang == "fr":
-        return f"du {format_day(_day(start), lang, year=not same_year)} au {format_point(end, lang)}"
-    return f"from {format_day(_day(start), lang, year=not same_year)} to {format_point(end, lang)}"
+        return f"du {first} au {format_point(end, lang, stated)}"
+    return f"from {first} to {format_point(end, lang, stated)}"
 
 
 def _day(value: date | datetime) -> date:
@@ -109,8 +119,11 @@ def status(event: Event, lang: str, now: datetime, msg: Messages) -> str:
         if event.end is None and isinstance(event.start, datetime) and _day(event.start) == local_now.date():
             return msg("today_past", lang).replace("{time}", format_time(start, lang))
         return msg("past_range" if event.end is not None else "past", lang)
+    if start <= now and event.end is None:  # a single day (a bare date) that has begun: today
+        return msg("today", lang)
     if start <= now:
-        return msg("ongoing", lang).replace("{end}", format_point(event.end or event.start, lang))
+        end = event.end
+        return msg("ongoing", lang).replace("{end}", format_point(end, lang, event.offset_on_page))
     days = (_day(event.start) - local_now.date()).days
     if days <= 0:
         return msg("today", lang)
@@ -137,7 +150,12 @@ def short(event: Event, lang: str) -> str:
 
     if event.end is None:
         return one(event.start, True)
-    same_year = _day(event.start).year == _day(event.end).year
+    first, last = _day(event.start), _day(event.end)
+    same_year = first.year == last.year
+    if same_year and first.month == last.month and not isinstance(event.start, datetime):
+        start = str(first.day)  # `du 26 au 29 mai 2026`, as the page writes it
+    else:
+        start = one(event.start, not same_year)
     if lang == "fr":
-        return f"du {one(event.start, not same_year)} au {one(event.end, True)}"
-    return f"{one(event.start, not same_year)} – {one(event.end, True)}"
+        return f"du {start} au {one(event.end, True)}"
+    return f"{start} – {one(event.end, True)}"

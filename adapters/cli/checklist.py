@@ -15,16 +15,18 @@ from assistant.checklist.build import build_checklist
 from assistant.checklist.ics import to_ics
 from assistant.checklist.profile import ProfileError, load_profile
 from assistant.checklist.render import render_markdown, render_text
+from assistant.dates import DateRangeError, parse_date
 from assistant.kb.loader import KnowledgeError, load
+from assistant.kb.report import problem_lines
 
 FORMATS = ("text", "markdown", "json", "ics")
 
 
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid date {text!r}: write it as YYYY-MM-DD") from None
+        return parse_date(text)
+    except DateRangeError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,8 +54,8 @@ def run(args: argparse.Namespace) -> int:
         kb = load(getattr(args, "kb", None))
     except KnowledgeError as exc:
         print("error: the knowledge base has problems:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
+        for line in problem_lines(exc.problems):
+            print(f"  {line}", file=sys.stderr)
         return 2
     try:
         profile = load_profile(args.profile, kb)

@@ -1,4 +1,5 @@
-"""`candidate-assistant` command line: ask, chat, eval, kb check/doctor, checklist, telegram, discord.
+"""`candidate-assistant` command line: ask, chat, eval, kb check/doctor/suggest, checklist, report, telegram,
+discord.
 
 The command line is an adapter like the bots: it parses arguments and calls the core (`assistant`).
 Heavy platform libraries are imported only by the subcommand that needs them, so `ask` starts fast.
@@ -13,10 +14,12 @@ from datetime import date
 
 
 def _date(value: str) -> date:
+    from assistant.dates import DateRangeError, parse_date
+
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date: {value!r} (expected YYYY-MM-DD)") from None
+        return parse_date(value)
+    except DateRangeError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser(checklist_options: bool = True) -> argparse.ArgumentParser:
@@ -57,7 +60,24 @@ def build_parser(checklist_options: bool = True) -> argparse.ArgumentParser:
     kb_sub = kb.add_subparsers(dest="kb_command", metavar="TOOL")
     check = kb_sub.add_parser("check", help="validate a knowledge folder")
     check.add_argument("path", nargs="?")
-    kb_sub.add_parser("doctor", help="which topics the model confuses (cross-validation)")
+    doctor = kb_sub.add_parser(
+        "doctor", help="which topics the model confuses; the page's words behind an answer"
+    )
+    doctor.add_argument("--answer", metavar="ID", help="print the quotes behind an answer (enjmin.deadline)")
+    doctor.add_argument("--ask", metavar="QUESTION", help="answer QUESTION, then print the quotes behind it")
+    doctor.add_argument("--lang", choices=["fr", "en"], default="fr", help="language of the templates shown")
+    from assistant.staff.commands import add_report_arguments, add_suggest_arguments
+
+    add_suggest_arguments(
+        kb_sub.add_parser(
+            "suggest", help="propose examples from candidates' questions (a YAML file to review)"
+        )
+    )
+    add_report_arguments(
+        sub.add_parser(
+            "report", help="staff report: questions, unanswered ones grouped, 👎 answers, handovers"
+        )
+    )
 
     cl = sub.add_parser("checklist", help="personalised checklist from a profile file")
     if checklist_options:  # its options pull in the checklist package: only when it is the command
@@ -97,6 +117,10 @@ def main(argv: list[str] | None = None) -> int:
             from adapters.cli.checklist import run
 
             return run(args)
+        if args.command == "report":
+            from assistant.staff.commands import run_report
+
+            return run_report(args)
         if args.command == "telegram":
             if not _has_extra("telegram"):
                 return 2
@@ -142,20 +166,25 @@ class KnowledgeLoadFailed(Exception):
 def _assistant(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from assistant.engine import Assistant
     from assistant.kb.loader import KnowledgeError
+    from assistant.kb.report import problem_lines
 
     try:
         return Assistant.load(args.kb)
     except KnowledgeError as exc:
-        lines = [str(p) for p in exc.problems]
+        lines = list(problem_lines(exc.problems))
         raise KnowledgeLoadFailed(
             "the knowledge base has errors (run `candidate-assistant kb check`):\n" + "\n".join(lines)
         ) from None
 
 
 def _ask(args: argparse.Namespace) -> int:
+    from assistant.batch import unknown_programme
     from assistant.context import Conversation
 
     assistant = _assistant(args)
+    if args.programme is not None and (problem := unknown_programme(assistant.kb, args.programme)):
+        print(f"candidate-assistant ask: --programme: {problem}", file=sys.stderr)
+        return 2
     if args.jsonl:
         return _ask_jsonl(assistant, args)
     if not args.question:
@@ -170,9 +199,9 @@ def _ask(args: argparse.Namespace) -> int:
         args.question, Conversation(bound_programme=args.programme), language=args.lang, today=args.today
     )
     if args.json:
-        from assistant.batch import reply_json
+        from assistant.batch import reply_dict
 
-        print(json.dumps(reply_json(args.question, reply), ensure_ascii=False, indent=2))
+        print(json.dumps(reply_dict(args.question, reply), ensure_ascii=False, indent=2))
     else:
         from adapters.cli.render import render_reply
 
@@ -200,11 +229,17 @@ def _explain(assistant, question: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def _ask_jsonl(assistant, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
-    from assistant.batch import run_jsonl
+    """One question per line (text, or a JSON object with `text`, `programme`, `today`, `session`):
+    see `assistant.batch`. A bad line is an `{"line": n, "error": ...}` object; the batch goes on."""
+    from assistant.batch import Batch, run
 
-    return run_jsonl(
-        assistant, sys.stdin, sys.stdout, programme=args.programme, language=args.lang, today=args.today
-    )
+    batch = Batch(assistant, programme=args.programme, language=args.lang, today=args.today)
+    run(batch, sys.stdin.buffer, sys.stdout.buffer)
+    if batch.errors:
+        print(
+            f"ask --jsonl: {batch.errors} line(s) with an error, {batch.answered} answered", file=sys.stderr
+        )
+    return 0
 
 
 def _chat(args: argparse.Namespace) -> int:
@@ -252,20 +287,28 @@ def _kb(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         import time
 
         from assistant.kb.loader import check
+        from assistant.kb.report import problem_lines
 
         start = time.perf_counter()
         kb, problems = check(args.path or args.kb)
         elapsed = (time.perf_counter() - start) * 1000
-        for p in problems:
-            print(p)
-        if problems:
-            print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        for line in problem_lines(problems):
+            print(line)
+        errors = [p for p in problems if not p.warning]
+        if errors:
+            print(f"{len(errors)} problem(s) found.", file=sys.stderr)
             return 1
         s = kb.summary()  # type: ignore[union-attr]
         print(
             f"OK: {s['programmes']} programmes, {s['topics']} topics, {s['answers']} answers, "
             f"{s['examples']} examples, {s['events']} events ({elapsed:.0f} ms)"
         )
+        from datetime import UTC, datetime
+
+        from assistant.kb.loader import session_warnings
+
+        for warning in session_warnings(kb, datetime.now(UTC)):  # type: ignore[arg-type]
+            print(warning)
         from assistant.nlu.classifier import featurizer_for, load_model
 
         model = load_model(kb, featurizer_for(kb))  # refreshes the cached model after an edit
@@ -273,10 +316,23 @@ def _kb(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             f"topic model: {model.cv.accuracy:.1%} of examples right in cross-validation (`kb doctor` for details)"
         )
         return 0
-    if args.kb_command == "doctor":
-        from assistant.doctor import format_diagnosis
+    if args.kb_command == "suggest":
+        from assistant.staff.commands import run_suggest
 
-        print(format_diagnosis(_assistant(args).reader.model))
+        return run_suggest(args)
+    if args.kb_command == "doctor":
+        from assistant.doctor import format_diagnosis, format_quotes, reply_answer_ids
+
+        assistant = _assistant(args)
+        if args.answer or args.ask:
+            ids = [args.answer] if args.answer else []
+            if args.ask:
+                reply = assistant.ask(args.ask, language=args.lang)
+                print(reply.plain_text() + "\n")
+                ids = reply_answer_ids(assistant.kb, reply)
+            print(format_quotes(assistant.kb, ids, args.lang) or "(no answer: nothing to trace)")
+            return 0
+        print(format_diagnosis(assistant.reader.model))
         return 0
     parser.parse_args(["kb", "--help"])
     return 2

@@ -33,8 +33,10 @@ from discord.ext import commands
 from adapters.discord.i18n import FrenchTranslator, lang_of
 from adapters.discord.moderation import GuildOnly, NotModerator, interaction_is_moderator
 from adapters.discord.render import (
+    EMBED_TOTAL_MAX,
     NO_MENTIONS,
     checklist_embed,
+    embed_size,
     escape,
     quote_question,
     reply_embed,
@@ -307,10 +309,10 @@ class AssistantBot(commands.Bot):
             embeds.append(text_embed(message.title, message.text))
         elif message.text:
             kwargs["content"] = text_content(message.text)
-        if message.checklist is not None:
-            heading, _, body = render_text(message.checklist).partition("\n")
-            embeds.append(checklist_embed(body, heading, t("checklist_full_list", lang)))
-            name = f"checklist-{message.checklist.programme}.txt"
+        if message.checklist is not None:  # the shared checklist view, laid out within what is left
+            budget = EMBED_TOTAL_MAX - sum(embed_size(e) for e in embeds)
+            embeds.append(checklist_embed(message.checklist, budget=budget))
+            name = f"checklist-{message.checklist.programme}.txt"  # the full list, whatever the embed holds
             files.append(discord.File(io.BytesIO(render_text(message.checklist).encode()), filename=name))
         if embeds:
             kwargs["embeds"] = embeds

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 
 import discord
 
+from assistant.checklist.model import Checklist
+from assistant.checklist.view import checklist_view
 from assistant.kb.catalogue import t
 from assistant.reply import Reply
 
@@ -143,10 +145,46 @@ def text_content(text: str) -> str:
     return truncate(render_blocks(text.split("\n\n")), CONTENT_MAX)
 
 
-def checklist_embed(text: str, title: str, note: str) -> discord.Embed:
-    """A checklist, as `assistant.checklist` renders it in text, in an embed; cut with `note` (the full
-    list is attached) when longer than an embed holds."""
-    body = escape(text.strip())
-    if len(body) > DESCRIPTION_MAX:
-        body = truncate(body, DESCRIPTION_MAX - len(note) - 2) + "\n\n" + note
-    return discord.Embed(title=truncate(escape(title), TITLE_MAX), description=body, colour=COLOURS["answer"])
+def checklist_embed(checklist: Checklist, budget: int = EMBED_TOTAL_MAX) -> discord.Embed:
+    """A personalised checklist as one embed: status, then one field per item while room remains.
+
+    `budget` is what is left of Discord's 6,000 characters once the message's other embeds are counted.
+    The complete list always travels as attachments (.ics and text), so trimming here loses nothing.
+    """
+    v = checklist_view(checklist)  # the wording every channel shares: only the layout is Discord's
+    sep = v.colon
+    title = truncate(escape(v.heading), TITLE_MAX)
+    lines = [escape(notice) for notice in v.notices] + [f"**{escape(v.status)}**"]
+    if v.reason:
+        lines.append(escape(v.reason))
+    if v.requires:
+        lines.append(f"{escape(v.label('requires'))}{sep}{escape(v.requires)}")
+    for warning in v.warnings:
+        lines.append(f"⚠ {escape(warning)}")
+    if v.missing:
+        lines.append(f"\n**{escape(v.label('missing'))}**")
+        lines += [f"• {escape(label)}{sep}{escape(changes)}" for label, changes in v.missing]
+    if v.empty:
+        lines.append(escape(v.empty))
+    embed = discord.Embed(
+        title=title, colour=COLOURS["answer"], description=truncate("\n".join(lines), DESCRIPTION_MAX // 2)
+    )
+    embed.set_footer(text=truncate(v.as_of, FOOTER_MAX))
+    for n, item in enumerate(v.items, 1):
+        tags = f" ({', '.join(item.tags)})" if item.tags else ""
+        flag = " ⚠" if item.alert else ""
+        name = truncate(f"{n}. {escape(item.title + tags)}{flag}", FIELD_NAME_MAX)
+        parts = [f"{escape(item.when_label)}{sep}{escape(item.when)}"]
+        if item.detail:
+            parts.append(escape(item.detail))
+        parts.append(f"*{escape(v.label('why'))}{sep}{escape(item.why)}*")
+        if item.link and item.link.url:
+            parts.append(_masked_link(item.link.label, item.link.url))
+        value = truncate("\n".join(parts), FIELD_VALUE_MAX)
+        if len(embed.fields) >= FIELDS_MAX - 1 or embed_size(embed) + len(name) + len(value) > budget - 100:
+            rest = len(checklist.items) - n + 1
+            note = t("checklist_full_list", v.language)
+            embed.add_field(name="…", value=f"+{rest} · 📎 {note}", inline=False)
+            break
+        embed.add_field(name=name, value=value, inline=False)
+    return embed

@@ -2,7 +2,8 @@
 
 `build_checklist` walks a programme's eligibility rules, documents, requirements, steps and events
 with a candidate `Profile`; `Questionnaire` builds that profile in a dialogue; renderers turn the
-result into text, Markdown, JSON (`Checklist.model_dump(mode="json")`) or an iCalendar file.
+result into text, Markdown, JSON (`Checklist.model_dump(mode="json")`) or an iCalendar file. Every
+channel lays out the one `checklist_view` (wording decided once: verdict, dates, past/overdue).
 """
 
 from assistant.checklist.build import build_checklist
@@ -19,9 +20,12 @@ from assistant.checklist.reminders import (
     subscribe,
 )
 from assistant.checklist.render import render_markdown, render_text
+from assistant.checklist.view import ChecklistView, ItemView, checklist_view
 
 __all__ = [
     "Checklist",
+    "ChecklistView",
+    "ItemView",
     "ChecklistItem",
     "MissingField",
     "Profile",
@@ -30,6 +34,7 @@ __all__ = [
     "QuestionnaireStep",
     "ReminderTime",
     "build_checklist",
+    "checklist_view",
     "load_profile",
     "parse_profile",
     "reminder_text",

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from assistant.checklist.conditions import Outcome, both, evaluate, true_leaves, value_of
-from assistant.checklist.eligibility import PathDecision, decide_path
+from assistant.checklist.eligibility import PathDecision
 from assistant.checklist.fmt import format_date, format_due
 from assistant.checklist.model import Checklist, ChecklistItem, ItemKind, ItemLink, MissingField
 from assistant.checklist.profile import PROFILE_FIELDS, Profile
 from assistant.checklist.texts import field_label, msg, value_text
+from assistant.checklist.verdict import assess
 from assistant.kb.loader import PARIS, KnowledgeBase, ProgrammeData, event_end, event_start
 from assistant.kb.models import Condition, Event, I18n
 
@@ -40,6 +41,8 @@ class _Builder:
     today: date
     lang: str
     decision: PathDecision
+    now: datetime
+    """The start of `today` in Paris: an event later today is still ahead."""
     items: list[tuple[int, ChecklistItem]] = field(default_factory=list)
     missing: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -60,7 +63,9 @@ class _Builder:
         self, when: Condition | None, event_id: str | None, paths: list[str] | None
     ) -> tuple[Outcome, frozenset[str]]:
         """Whether an entry applies, and the missing fields of its own condition (not via the path)."""
-        event = self.pdata.events.get(event_id) if event_id else None
+        event = (
+            self.pdata.events.get(event_id) if event_id else None
+        )  # its condition is the same in every session
         own = both(evaluate(when, self.profile), evaluate(event.when if event else None, self.profile))
         combined = both(self.path_state(paths), own)
         return combined, own.missing if combined.value is None else frozenset()
@@ -125,12 +130,17 @@ class _Builder:
         own: frozenset[str],
         why: str,
         lead_time: int | None = None,
+        lead_until: str | None = None,
     ) -> None:
         item_id = f"{kind}:{entry_id}"
-        event = self.pdata.events.get(event_id) if event_id else None
+        over = self.pdata.session_over(self.now)
+        known = self.pdata.events.get(event_id) if event_id else None
+        # the current session's event; none once the session is over (the next one is not published)
+        event = None if over or not event_id else self.pdata.event_at(event_id, self.now)
         due = due_of(event) if event else None
-        link_id = link_id or (event.link if event else None)
+        link_id = link_id or (known.link if known else None)
         link = self.pdata.links.get(link_id) if link_id else None
+        span = event is not None and event.end is not None
         item = ChecklistItem(
             id=item_id,
             kind=kind,
@@ -139,9 +149,14 @@ class _Builder:
             required=required,
             why=why,
             due=due,
-            event=event.id if event else None,
+            starts=event_start(event) if span and event else None,
+            ends=event_end(event) if span and event else None,
+            event=known.id if known else None,
             all_day=event is not None and is_all_day(event),
-            deadline=event is not None and event.kind in DUE_AT_END,
+            offset_on_page=event is not None and event.offset_on_page,
+            deadline=known is not None and known.kind in DUE_AT_END,
+            to_be_announced=known is not None and event is None,
+            start_now=over and lead_time is not None,
             conditional=outcome.value is None,
             depends_on=self.ordered(outcome.missing),
             lead_time_days=lead_time,
@@ -149,24 +164,39 @@ class _Builder:
         )
         if due is not None:
             item.days_left = (due.date() - self.today).days
-            item.overdue = item.days_left < 0
-            if lead_time is not None:
-                ready = self.today + timedelta(days=lead_time)
-                if ready > due.date():
-                    item.late = True
-                    self.warnings.append(
-                        msg(
-                            "lead_time",
-                            self.lang,
-                            title=title,
-                            days=lead_time,
-                            ready=format_date(ready, self.lang),
-                            due=format_due(due, item.all_day, self.lang),
-                        )
-                    )
+            item.overdue = item.deadline and item.days_left < 0
+        self.lead_time(item, lead_time, due, lead_until)
         self.note_missing(own, item_id, title)
         self.note_missing(outcome.missing - own, item_id, None)
         self.items.append((rank, item))
+
+    def lead_time(
+        self, item: ChecklistItem, days: int | None, due: datetime | None, until: str | None
+    ) -> None:
+        """Warn when something that takes `days` would come after an upcoming date: the item's own due
+        date, or an event the page does not tie it to (then the warning says so). Past dates: no warning."""
+        if days is None:
+            return
+        event = self.pdata.event_at(until, self.now) if until and due is None else None
+        target = due or (due_of(event) if event else None)
+        if target is None or target < self.now:
+            return
+        ready = self.today + timedelta(days=days)
+        if ready <= target.date():
+            return
+        item.late = True
+        values: dict[str, object] = {
+            "title": item.title,
+            "days": days,
+            "ready": format_date(ready, self.lang),
+        }
+        if due is None and event is not None:  # the page does not date the item by that event
+            values["due"] = format_due(target, is_all_day(event), self.lang, event.offset_on_page)
+            values["event"] = self.text(event.title)
+            self.warnings.append(msg("lead_time_undated", self.lang, **values))
+        else:
+            values["due"] = format_due(target, item.all_day, self.lang, item.offset_on_page)
+            self.warnings.append(msg("lead_time_upcoming", self.lang, **values))
 
     def documents(self) -> None:
         for doc in self.pdata.file.documents:
@@ -223,6 +253,7 @@ class _Builder:
                 own,
                 why,
                 req.lead_time_days,
+                req.lead_time_until,
             )
 
     def steps(self) -> None:
@@ -274,36 +305,54 @@ class _Builder:
 def build_checklist(
     kb: KnowledgeBase, profile: Profile, today: date, language: str | None = None
 ) -> Checklist:
-    """What this candidate must do, by when and why, for the profile's programme only."""
+    """What this candidate must do, by when and why, for the profile's programme only.
+
+    Once the programme's session is over, the list prepares the next one: the same documents and steps,
+    dated "to be announced" (never overdue), what takes long first ("start now")."""
+    from assistant.composer import Composer  # the session notice is worded once, for answers and lists
+
     if profile.programme not in kb.programmes:
         raise ValueError(
             f"unknown programme `{profile.programme}` (known: {', '.join(sorted(kb.programmes))})"
         )
     pdata = kb.programmes[profile.programme]
     lang = "en" if (language or profile.lang) == "en" else "fr"
-    decision = decide_path(pdata, profile)
-    b = _Builder(kb, pdata, profile, today, lang, decision)
+    result = assess(pdata, profile)
+    now = datetime(today.year, today.month, today.day, tzinfo=PARIS)  # an event later today is ahead
+    b = _Builder(kb, pdata, profile, today, lang, result.decision, now)
     b.documents()
     b.requirements()
     b.steps()
     far = datetime.max.replace(tzinfo=PARIS)
-    ordered = sorted(b.items, key=lambda ri: (ri[0] >= 0, ri[1].due is None, ri[1].due or far, ri[0]))
-    rule = decision.rule
-    start_of_today = datetime(today.year, today.month, today.day, tzinfo=PARIS)
-    if pdata.session_over(start_of_today):  # an event later today still counts as upcoming
-        b.warnings.insert(0, msg("session_over", lang))
-    source = pdata.links.get(pdata.programme.source)
+    ordered = sorted(
+        b.items,
+        key=lambda ri: (ri[0] >= 0, not ri[1].start_now, ri[1].due is None, ri[1].due or far, ri[0]),
+    )
+    over = pdata.session_over(now)
+    composer = Composer(kb)
+    notices = []
+    if over:
+        notices = [
+            composer.session_over_head(pdata, lang, now),
+            msg("next_session", lang, session=pdata.session_label(now)),
+            composer.session_over_next(pdata, lang, now, preparation=False),
+        ]
+    rule = result.decision.rule
+    source = composer.source_link(pdata, None, lang)  # a possibly cut address is not a clickable source
     return Checklist(
         programme=pdata.id,
         programme_name=pdata.programme.name.get(lang),
         language=lang,
         today=today,
-        eligible=rule.eligible if rule else None,
+        eligible=result.eligible,
         path=rule.path if rule else None,
-        reason=rule.text.get(lang) if rule else None,
+        reason=result.reason(lang),
         requires=rule.requires.get(lang) if rule and rule.requires else None,
         items=[item for _, item in ordered],
         missing_profile_fields=b.missing_fields(),
         warnings=list(dict.fromkeys(b.warnings)),
-        source=ItemLink(label=source.title.get(lang), url=source.url) if source else None,
+        notices=notices,
+        session=pdata.current_session(now),
+        session_over=over,
+        source=ItemLink(label=source.label, url=source.url or None) if source else None,
     )

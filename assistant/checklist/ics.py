@@ -15,12 +15,16 @@ PRODID = "-//candidate-assistant//checklist//FR"
 UID_DOMAIN = "candidate-assistant"
 
 
-def _span(item: ChecklistItem) -> tuple[date | datetime, date | None]:
-    """All-day items span their day (DTEND is exclusive); timed ones are an instant in UTC."""
+def _span(item: ChecklistItem) -> tuple[date | datetime, date | datetime | None]:
+    """All-day items span their days (DTEND is exclusive: the day after the last); timed ones are an
+    instant in UTC, or their whole span when the event has an end (the orals' four days)."""
     assert item.due is not None
+    first = item.starts or item.due
+    last = item.ends or item.due
     if item.all_day:
-        day = item.due.date()
-        return day, day + timedelta(days=1)
+        return first.date(), last.date() + timedelta(days=1)
+    if item.starts is not None and item.ends is not None:
+        return first.astimezone(UTC), last.astimezone(UTC)
     return item.due.astimezone(UTC), None
 
 

@@ -23,8 +23,20 @@ class ChecklistItem(BaseModel):
     detail: str
     due: datetime | None = None
     """When it is due (start of a publication/exam, end of a deadline/window), with its UTC offset."""
+    starts: datetime | None = None
+    ends: datetime | None = None
+    """The span of an event that has an end (oral exams over four days, a registration window): shown
+    whole everywhere, and the .ics event ends with it. None for a single moment."""
     all_day: bool = False
     """The knowledge base gives only a date (no time): `due` is that day's start or end."""
+    offset_on_page: bool = False
+    """The source page states the time's UTC offset (« 12h UTC+1 »); otherwise only "Paris time" is shown."""
+    to_be_announced: bool = False
+    """The session is over (or the current one has not published this date): the next date is not known
+    yet. Such an item has no `due`, so it is never overdue."""
+    start_now: bool = False
+    """Something that takes long (ENIC-NARIC: about four months) in a checklist that prepares the next
+    session: it comes first, to start now."""
     event: str | None = None
     """Id of the knowledge-base event that dates the item."""
     deadline: bool = False
@@ -64,6 +76,13 @@ class Checklist(BaseModel):
     items: list[ChecklistItem] = Field(default_factory=list)
     missing_profile_fields: list[MissingField] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    notices: list[str] = Field(default_factory=list)
+    """What the checklist says first: the session is over, the next calendar is not published, where
+    to watch (the same words as the chat answers)."""
+    session: str | None = None
+    """The session whose steps and documents are listed (None for a programme without dates)."""
+    session_over: bool = False
+    """Every date of that session has passed: the list prepares the next session, undated."""
     source: ItemLink | None = None
 
     def dated(self) -> list[ChecklistItem]:

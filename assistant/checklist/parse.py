@@ -24,9 +24,9 @@ class Parsed:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _first(text: str, phrases: list[str]) -> int | None:
+def _first(text: str, phrases: tuple[str, ...] | list[str]) -> int | None:
     """Position of the earliest whole-word occurrence of any phrase."""
-    pattern = _phrases_pattern(tuple(phrases))
+    pattern = _phrases_pattern(phrases if isinstance(phrases, tuple) else tuple(phrases))
     m = pattern.search(text) if pattern is not None else None
     return m.start() if m else None
 
@@ -61,11 +61,7 @@ def diploma(text: str, raw: str = "") -> tuple[int, bool | None] | None:
             return int(m.group(1)), _rncp_words(text)
     best: tuple[int, int, bool | None] | None = None
     for entry in vocab.get("diplomas", []):
-        exact = [
-            w
-            for w in entry.get("exact", [])
-            if text == normalize(w) or re.search(rf"\b{re.escape(w)}\b", raw)
-        ]
+        exact = [w for w in entry.get("exact", []) if _exact_word(w, text, raw)]
         if _first(text, entry["words"]) is None and not exact:
             continue  # one search per entry; the phrase-by-phrase loop below only runs on a hit
         for phrase in entry["words"] + exact:
@@ -77,6 +73,17 @@ def diploma(text: str, raw: str = "") -> tuple[int, bool | None] | None:
         return None
     rncp = _rncp_words(text)
     return best[1], rncp if rncp is not None else best[2]
+
+
+def _exact_word(word: str, text: str, raw: str) -> bool:
+    """A case-sensitive diploma word ("BUT", not the English "but"), or the whole answer."""
+    normalized, pattern = _exact_pattern(word)
+    return text == normalized or pattern.search(raw) is not None
+
+
+@lru_cache(maxsize=64)
+def _exact_pattern(word: str) -> tuple[str, re.Pattern[str]]:
+    return normalize(word), re.compile(rf"\b{re.escape(word)}\b")
 
 
 def _rncp_words(text: str) -> bool | None:

@@ -5,14 +5,16 @@ Every field but `programme` is optional: an absent field is unknown, never guess
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from assistant.boundedjson import JsonError, loads
+from assistant.files import FileReadError, clip, read_bounded
 from assistant.kb.loader import KnowledgeBase
+from assistant.limits import PROFILE
+from assistant.yamlfile import YamlError, parse
 
 FrenchLevel = Literal["A1", "A2", "B1", "B2", "C1", "C2", "native"]
 TrainingMode = Literal["initiale", "continue", "apprentissage"]
@@ -89,26 +91,42 @@ def parse_profile(data: Any, kb: KnowledgeBase | None = None, source: str = "pro
             else:
                 what = err["msg"].removeprefix("Value error, ")
                 if "input" in err and err["type"] != "value_error":
-                    what += f" (got {err['input']!r})"
+                    what += f" (got {_shown(err['input'])})"
             problems.append((f"field `{where}`", what))
         raise ProfileError(source, problems) from None
 
 
+def _shown(value: Any) -> str:
+    """A wrong value as an error message shows it: short, and never the whole of a list or mapping
+    (whose text could be as large as the file, or nested too deep to print)."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return clip(repr(value), 60)
+
+
 def load_profile(path: str | Path, kb: KnowledgeBase | None = None) -> Profile:
-    """Read a YAML or JSON profile file (JSON is read as JSON when the suffix says so)."""
+    """Read a YAML or JSON profile file (JSON is read as JSON when the suffix says so), within the
+    budgets of `assistant.limits.PROFILE`: size, values, nesting depth, aliases."""
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProfileError(
-            str(path), [("", f"cannot read the file ({exc.__class__.__name__}: {exc})")]
-        ) from None
+        raw = read_bounded(file, PROFILE.max_bytes, str(path))
+    except FileReadError as exc:
+        raise ProfileError(str(path), [("", f"{exc.message} ({exc.hint})")]) from None
     try:
-        data = json.loads(text) if file.suffix.lower() == ".json" else yaml.safe_load(text)
-    except json.JSONDecodeError as exc:
-        raise ProfileError(str(path), [(f"line {exc.lineno}", f"invalid JSON: {exc.msg}")]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else ""
-        raise ProfileError(str(path), [(where, f"invalid YAML: {getattr(exc, 'problem', exc)}")]) from None
+        data = _json(raw) if file.suffix.lower() == ".json" else parse(raw, str(path), PROFILE)
+    except YamlError as exc:
+        raise ProfileError(str(path), [(f"line {exc.line}", f"{exc.message} ({exc.hint})")]) from None
+    except JsonError as exc:
+        raise ProfileError(str(path), [(f"line {exc.line}", exc.message)]) from None
     return parse_profile(data, kb, str(path))
+
+
+def _json(raw: bytes) -> Any:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise JsonError("the file is not UTF-8 text: save it as UTF-8", line) from None
+    return loads(text, PROFILE.max_depth)

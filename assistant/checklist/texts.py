@@ -109,8 +109,9 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])") if p else None
 
 
-def words(key: str) -> list[str]:
-    return list(data()["vocabulary"].get(key) or [])
+def words(key: str) -> tuple[str, ...]:
+    """A vocabulary list of profile.yaml, as a tuple: the parser caches its compiled pattern by it."""
+    return tuple(data()["vocabulary"].get(key) or ())
 
 
 def value_label(value: str, lang: str) -> str:

@@ -14,20 +14,35 @@ import sys
 from pathlib import Path
 
 from assistant.cache import cache_dir, write_atomically
+from assistant.files import FileReadError, read_bounded
+from assistant.kb.folder import yaml_entries
+from assistant.limits import KNOWLEDGE
 
-_CODE = ("models.py", "loader.py", "templates.py", "yamlpos.py", "required.py")
+_CODE = (
+    "kb/models.py",
+    "kb/loader.py",
+    "kb/templates.py",
+    "kb/yamlpos.py",
+    "kb/required.py",
+    "kb/folder.py",
+    "yamlfile.py",
+    "dates.py",
+)
+"""The code that reads and validates knowledge files, relative to the `assistant` package."""
 
 
 def key(folder: Path) -> str | None:
-    """The cache key of a folder; None when it cannot be read (the checker then says why)."""
+    """The cache key of a folder; None when an entry cannot be read as a file of at most the knowledge
+    files' size limit (the checker then says why): the hash reads no more than the loader would."""
     digest = hashlib.sha256(str(folder.resolve()).encode())
-    here = Path(__file__).parent
+    package = Path(__file__).resolve().parent.parent
     try:
         for name in _CODE:
-            digest.update((here / name).read_bytes())
-        for path in sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    except OSError:
+            digest.update((package / name).read_bytes())
+        for path in yaml_entries(folder):
+            data = read_bounded(path, KNOWLEDGE.max_bytes)
+            digest.update(path.name.encode() + b"\0" + data + b"\0")
+    except (OSError, FileReadError):
         return None
     return digest.hexdigest()[:24]
 

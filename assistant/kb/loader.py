@@ -32,7 +32,15 @@ from assistant.kb.models import (
     TopicsFile,
 )
 from assistant.kb.required import CHAT_TEXTS, CHECKLIST_TEXTS, COMMAND_TEXTS
-from assistant.kb.templates import COUNTABLES, DOC_SETS, GENERAL_KINDS, KINDS, malformed, placeholders
+from assistant.kb.templates import (
+    COUNTABLES,
+    DOC_SETS,
+    FACT_KINDS,
+    GENERAL_KINDS,
+    KINDS,
+    malformed,
+    placeholders,
+)
 
 if TYPE_CHECKING:
     from assistant.kb.yamlpos import Positions
@@ -80,7 +88,6 @@ REQUIRED_TEXTS = (
     "not_stated",
     "not_understood",
     "verdict_yes",
-    "verdict_jury",
     "verdict_no",
     "verdict_open",
     "verdict_unmet",
@@ -89,6 +96,12 @@ REQUIRED_TEXTS = (
     "and_more",
     "contacts_on_pages",
     "for_you",
+    "session_watch",
+    "prepare_now",
+    "not_published",
+    "url_incomplete",
+    "verdict_pending",
+    "verdict_depends",
 ) + (CHAT_TEXTS + CHECKLIST_TEXTS + COMMAND_TEXTS)
 """Every fixed text the composer and the bots use: a knowledge base without one is incomplete."""
 
@@ -101,9 +114,12 @@ class Problem:
     entry: str
     message: str
     hint: str
+    warning: bool = False
+    """A warning (the knowledge base still loads): e.g. every session of a programme is past."""
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.entry}: {self.message} — {self.hint}"
+        kind = "warning: " if self.warning else ""
+        return f"{self.file}:{self.line}:{self.column}: {self.entry}: {kind}{self.message} — {self.hint}"
 
 
 class KnowledgeError(Exception):
@@ -118,11 +134,22 @@ class ProgrammeData:
 
     file: ProgrammeFile
     path: str
+    events_line: int = 1
+    """Line of `events:` in the file (set by the checker), where session warnings point."""
 
     def __post_init__(self) -> None:
         f = self.file
         self.programme: Programme = f.programme
-        self.events = {e.id: e for e in f.events}
+        for event in f.events:  # an event without a session belongs to the one the file describes
+            event.session = event.session or f.programme.session
+        ends: dict[str, datetime] = {}
+        for event in f.events:
+            session = event.session or ""
+            ends[session] = max(ends.get(session, event_end(event)), event_end(event))
+        self.session_ends = dict(sorted(ends.items(), key=lambda kv: kv[1]))
+        """Each session's last moment, earliest session first."""
+        self.events = {e.id: e for e in sorted(f.events, key=lambda e: self.session_ends[e.session or ""])}
+        """Event id -> the event of the latest session that has it (lookups that do not depend on now)."""
         self.contacts = {c.id: c for c in f.programme.contacts}
         self.links = {lk.id: lk for lk in f.programme.links}
         self.documents = {d.id: d for d in f.documents}
@@ -138,9 +165,32 @@ class ProgrammeData:
     def sorted_events(self) -> list[Event]:
         return sorted(self.file.events, key=lambda e: event_start(e))
 
+    # Sessions: the events of one calendar ("2026"). The current session is the earliest one not over
+    # yet; once every session is over it is the last one, and answers say it is over.
+    def current_session(self, now: datetime) -> str | None:
+        """The session answers speak of at `now`; None for a programme without dated events."""
+        for session, end in self.session_ends.items():
+            if end >= now:
+                return session
+        return next(reversed(self.session_ends), None)
+
     def session_over(self, now: datetime) -> bool:
-        ends = [event_end(e) for e in self.file.events]
-        return bool(ends) and max(ends) < now
+        """Every session's last event has passed: the next calendar is not in the knowledge base."""
+        return bool(self.session_ends) and max(self.session_ends.values()) < now
+
+    def session_events(self, now: datetime) -> list[Event]:
+        """The current session's events, in date order."""
+        session = self.current_session(now)
+        return [e for e in self.sorted_events() if e.session == session]
+
+    def event_at(self, event_id: str, now: datetime) -> Event | None:
+        """Event `event_id` of the current session; None when that session has not published it."""
+        session = self.current_session(now)
+        return next((e for e in self.file.events if e.id == event_id and e.session == session), None)
+
+    def session_label(self, now: datetime) -> str:
+        """The current session's name, or the file's `programme.session` for a programme without dates."""
+        return self.current_session(now) or self.programme.session
 
 
 @dataclass
@@ -257,8 +307,9 @@ def load(root: str | Path | None = None, *, cache: bool = True) -> KnowledgeBase
             catalogue.use(cached)
             return cached
     kb, problems = check(folder)
-    if problems:
-        raise KnowledgeError(problems)
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        raise KnowledgeError(errors)
     assert kb is not None
     if cache and key:
         kb_cache.write(key, kb)
@@ -270,6 +321,8 @@ def load(root: str | Path | None = None, *, cache: bool = True) -> KnowledgeBase
 
 def check(root: str | Path | None = None) -> tuple[KnowledgeBase | None, list[Problem]]:
     """Validate a knowledge folder; returns what could be loaded (None without a folder) and all problems."""
+    from assistant.files import FileReadError
+    from assistant.kb.folder import yaml_entries
     from assistant.kb.yamlpos import YamlSyntaxError, load_with_positions  # PyYAML: only when validating
 
     folder = Path(root) if root is not None else default_root()
@@ -285,7 +338,19 @@ def check(root: str | Path | None = None) -> tuple[KnowledgeBase | None, list[Pr
                 "pass --kb PATH or set CANDIDATE_ASSISTANT_KB to a folder of .yaml files",
             )
         ]
-    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    try:
+        files = yaml_entries(folder)
+    except OSError as exc:
+        return None, [
+            Problem(
+                str(folder),
+                1,
+                1,
+                "-",
+                f"cannot list the knowledge folder: {exc.strerror}",
+                "check its permissions",
+            )
+        ]
     kb = KnowledgeBase(root=str(folder))
     positions: dict[str, Positions] = {}
     read_ok: dict[str, bool] = {}
@@ -297,21 +362,12 @@ def check(root: str | Path | None = None) -> tuple[KnowledgeBase | None, list[Pr
         display = _display(path)
         try:
             data, pos = load_with_positions(path, display)
-        except YamlSyntaxError as exc:
-            problems.append(
-                Problem(
-                    exc.file,
-                    exc.line,
-                    exc.column,
-                    "-",
-                    exc.message,
-                    "fix the YAML syntax (indentation, quotes, colons) at that place",
-                )
-            )
+        except YamlSyntaxError as exc:  # syntax, or over a budget (size, values, depth, aliases)
+            problems.append(Problem(exc.file, exc.line, exc.column, "-", exc.message, exc.hint))
             read_ok.setdefault(path.name, False)
             continue
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(display, 1, 1, "-", f"cannot read file: {exc}", "save it as UTF-8 text"))
+        except FileReadError as exc:  # not a file (link loop, dangling link, pipe, folder) or too large
+            problems.append(Problem(display, 1, 1, "-", exc.message, exc.hint))
             read_ok.setdefault(path.name, False)
             continue
         positions[display] = pos
@@ -389,9 +445,9 @@ def check(root: str | Path | None = None) -> tuple[KnowledgeBase | None, list[Pr
 
 
 def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
+    try:  # the entry's own name, not its link target's: a link loop or a dangling link has none
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd()))
+    except (ValueError, OSError, RuntimeError):
         return str(path)
 
 
@@ -664,6 +720,13 @@ def _answer_checks(
         seen_topics.add(answer.topic)
         _examples_checks(answer.examples, answer.topic, report, seen, 0)
         _template_checks(kb, pdata, answer.answer, report, texts_ok)
+        if not answer.quote and _states_own_facts(answer.answer.fr):
+            report(
+                ("answer",),
+                "the answer states facts in its own words and cites none, without a `quote:`",
+                "cite the facts with placeholders ({policy:ID}, {date:ID}...) or add `quote:` with the "
+                "sentences of the page it says",
+            )
         if answer.short is not None:
             _template_checks(kb, pdata, answer.short, report, texts_ok, field="short")
         for follow in answer.follow_ups:
@@ -680,7 +743,32 @@ def _answer_checks(
                     f"link `{ref}` is not defined",
                     "add it under programme.links or use an existing link id",
                 )
+    if pdata.file.preparation is not None:
+
+        def report_preparation(loc: tuple, message: str, hint: str) -> None:
+            line, col = pos.at(("preparation", *loc[1:]))
+            out.append(Problem(pdata.path, line, col, f"{pdata.id}.preparation", message, hint))
+
+        _template_checks(kb, pdata, pdata.file.preparation, report_preparation, texts_ok, field="preparation")
+        if any(
+            kind == "preparation"
+            for lang in ("fr", "en")
+            for kind, _, _ in placeholders(pdata.file.preparation.get(lang))
+        ):
+            report_preparation(
+                ("preparation",),
+                "the preparation cites itself with `{preparation}`",
+                "write what to prepare in words, or cite other facts",
+            )
     return out
+
+
+def _states_own_facts(template: str) -> bool:
+    """Whether a template says more than fixed texts without citing any fact of the page."""
+    if any(kind in FACT_KINDS for kind, _, _ in placeholders(template)):
+        return False
+    rest = re.sub(r"\{[^{}]*\}", "", template)
+    return bool(re.search(r"[^\W\d_]{3}", rest))
 
 
 def _template_checks(
@@ -791,28 +879,162 @@ def _profile_checks(profile: ProfileFile, pos: Positions) -> list[Problem]:
     return out
 
 
+MAX_PAGE_BYTES = 2_000_000
+"""A page snapshot is a web page's text: anything bigger is not one."""
+SOURCED_SECTIONS = ("events", "steps", "documents", "eligibility", "requirements", "policies", "tracks")
+
+
+def page_text(text: str) -> str:
+    """A page or a quote as compared: Markdown links and emphasis dropped, apostrophes and spaces plain."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"\^\{([^}]*)\}|\^(\w+)", lambda m: m.group(1) or m.group(2), text)
+    text = text.replace("**", "").replace("`", "").replace("’", "'").replace("\u00a0", " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def quote_found(quote: str, page: str) -> bool:
+    """Whether `quote` is in the (normalised) page: `…` joins fragments that must appear in this order."""
+    at = 0
+    for fragment in (page_text(part) for part in quote.split("…")):
+        if not fragment:
+            continue
+        found = page.find(fragment, at)
+        if found < 0:
+            return False
+        at = found + len(fragment)
+    return True
+
+
+def read_page(pdata: ProgrammeData) -> tuple[str | None, str | None]:
+    """The programme's page snapshot as compared (None without one), or why it cannot be read."""
+    name = pdata.programme.page
+    if not name:
+        return None, None
+    folder = Path(pdata.path).parent.resolve()
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder):
+        return None, f"page snapshot `{name}` is outside the knowledge folder"
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_PAGE_BYTES + 1)
+    except OSError as exc:
+        return None, f"cannot read page snapshot `{name}`: {exc.strerror or exc}"
+    if len(raw) > MAX_PAGE_BYTES:
+        return None, f"page snapshot `{name}` is larger than {MAX_PAGE_BYTES:,} bytes"
+    try:
+        return page_text(raw.decode("utf-8")), None
+    except UnicodeDecodeError:
+        return None, f"page snapshot `{name}` is not UTF-8 text"
+
+
+def _quote_checks(pdata: ProgrammeData, pos: Positions) -> list[Problem]:
+    """Every fact carries the page's words (`quote`), and they are the page's: found in its snapshot."""
+    out: list[Problem] = []
+    f = pdata.file
+    page, error = read_page(pdata)
+    if error:
+        line, col = pos.at(("programme", "page"))
+        missing = error.startswith("cannot read")  # a copy without its snapshot: quotes go unchecked
+        out.append(
+            Problem(
+                pdata.path,
+                line,
+                col,
+                f.programme.id,
+                error + (": quotes are not checked against the page" if missing else ""),
+                "save the source page's text in the knowledge folder (e.g. pages/<programme>.md) and name it",
+                warning=missing,
+            )
+        )
+    entries: list[tuple[tuple, str, list[str]]] = [(("programme",), f.programme.id, f.programme.quote)]
+    for key in ("links", "contacts"):
+        for i, item in enumerate(getattr(f.programme, key)):
+            entries.append((("programme", key, i), item.id, item.quote))
+    for section in SOURCED_SECTIONS:
+        for i, item in enumerate(getattr(f, section)):
+            entries.append(((section, i), item.id, item.quote))
+    if f.preparation is not None:
+        entries.append((("preparation",), f"{f.programme.id}.preparation", f.preparation.quote))
+    for i, answer in enumerate(f.answers):
+        if answer.quote:
+            entries.append((("answers", i), f"{f.programme.id}.{answer.topic}", answer.quote))
+    for loc, entry, quotes in entries:
+        if not quotes and loc[0] != "answers":
+            line, col = pos.at(loc)
+            out.append(
+                Problem(
+                    pdata.path,
+                    line,
+                    col,
+                    entry,
+                    "this fact has no `quote`",
+                    "add `quote:` with the sentence of the source page it comes from, word for word",
+                )
+            )
+        for j, quote in enumerate(quotes if page is not None else ()):
+            if not quote_found(quote, page or ""):
+                line, col = pos.at((*loc, "quote", j) if len(quotes) > 1 else (*loc, "quote"))
+                out.append(
+                    Problem(
+                        pdata.path,
+                        line,
+                        col,
+                        entry,
+                        f"quote “{quote[:80]}” is not in the page snapshot {f.programme.page}",
+                        "copy the page's words exactly (join cut fragments with …), or fix the snapshot",
+                    )
+                )
+    return out
+
+
+def session_warnings(kb: KnowledgeBase, now: datetime) -> list[Problem]:
+    """A programme whose every session is past: answers say so until staff add the next session's events."""
+    out = []
+    for pdata in kb.programmes.values():
+        if pdata.session_over(now):
+            last = next(reversed(pdata.session_ends))
+            out.append(
+                Problem(
+                    pdata.path,
+                    pdata.events_line,
+                    1,
+                    pdata.id,
+                    f"every session is in the past (the last, {last}, ended on "
+                    f"{pdata.session_ends[last].date().isoformat()}): answers say the session is over",
+                    "when the page publishes the next calendar, add its events (same ids) with "
+                    '`session: "<next>"`',
+                    warning=True,
+                )
+            )
+    return out
+
+
 def _programme_checks(pdata: ProgrammeData, pos: Positions, fields: set[str] | None) -> list[Problem]:
     """One programme file's own consistency; `fields` are the profile fields conditions may test (None
     when profile.yaml could not be read: they are unknown, not wrong)."""
     out: list[Problem] = []
     f = pdata.file
     file = pdata.path
+    pdata.events_line = pos.at(("events",))[0]
 
     def add(loc: tuple, entry: str, message: str, hint: str) -> None:
         line, col = pos.at(loc)
         out.append(Problem(file, line, col, entry, message, hint))
 
     for section in ("events", "steps", "documents", "eligibility", "requirements", "policies", "tracks"):
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set()
         for i, item in enumerate(getattr(f, section)):
-            if item.id in seen:
+            key = (getattr(item, "session", None) or "", item.id)  # an event id is unique per session
+            if key in seen:
+                where = f" of session {key[0]}" if section == "events" else ""
                 add(
                     (section, i, "id"),
                     item.id,
-                    f"id `{item.id}` is used twice in {section}",
+                    f"id `{item.id}` is used twice in {section}{where}",
                     "rename one of them",
                 )
-            seen.add(item.id)
+            seen.add(key)
+    out.extend(_quote_checks(pdata, pos))
     ids = [c.id for c in f.programme.contacts] + [lk.id for lk in f.programme.links]
     n_contacts = len(f.programme.contacts)
     for i, dup in enumerate(ids):
@@ -871,14 +1093,15 @@ def _programme_checks(pdata: ProgrammeData, pos: Positions, fields: set[str] | N
             )
     for section in ("steps", "documents", "eligibility", "requirements"):
         for i, item in enumerate(getattr(f, section)):
-            ev = getattr(item, "event", None)
-            if ev and ev not in pdata.events:
-                add(
-                    (section, i, "event"),
-                    item.id,
-                    f"event `{ev}` is not defined",
-                    f"define it under events in {file}, or fix the id",
-                )
+            for ref in ("event", "lead_time_until"):
+                ev = getattr(item, ref, None)
+                if ev and ev not in pdata.events:
+                    add(
+                        (section, i, ref),
+                        item.id,
+                        f"event `{ev}` is not defined",
+                        f"define it under events in {file}, or fix the id",
+                    )
             link = getattr(item, "link", None)
             if link and link not in pdata.links:
                 add(

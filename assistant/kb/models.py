@@ -19,6 +19,24 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
 
 
+def _quote_list(value: Any) -> Any:
+    """`quote: "…"` is a one-sentence list: staff write one quote as a plain text."""
+    return [value] if isinstance(value, str) else value
+
+
+class Sourced(Strict):
+    """An entry that states a fact of the source page, with the page's own words behind it."""
+
+    quote: list[str] = Field(default_factory=list)
+    """The sentence(s) of the source page this entry states, verbatim and short; `…` joins fragments of
+    one sentence. `kb check` requires one on every fact, and finds it in the programme's page snapshot."""
+
+    @field_validator("quote", mode="before")
+    @classmethod
+    def _one_quote(cls, value: Any) -> Any:
+        return _quote_list(value)
+
+
 class I18n(Strict):
     fr: str = Field(min_length=1)
     en: str = Field(min_length=1)
@@ -27,14 +45,17 @@ class I18n(Strict):
         return self.en if lang == "en" else self.fr
 
 
-class Link(Strict):
+class Link(Sourced):
     id: str = Field(pattern=ID_PATTERN)
     title: I18n
     url: str | None = None
     """None when the source page names the document but gives no address: answers then say so."""
+    url_incomplete: bool = False
+    """The address as recorded may be cut short (the page snapshot ends mid-word): answers show it
+    marked as possibly incomplete, never as a clickable source."""
 
 
-class Contact(Strict):
+class Contact(Sourced):
     id: str = Field(pattern=ID_PATTERN)
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
     purpose: Literal["recruitment", "technical", "other"]
@@ -58,9 +79,19 @@ class Programme(Strict):
     contacts: list[Contact] = Field(default_factory=list)
     source: str
     """Id of the link to the official page this file was written from."""
+    page: str | None = None
+    """A text snapshot of the source page, relative to the knowledge folder (`pages/enjmin.md`):
+    `kb check` finds every quote of the file in it."""
+    quote: list[str] = Field(default_factory=list)
+    """The page's words behind `name`, `institution`, `summary` and `languages_of_instruction`."""
+
+    @field_validator("quote", mode="before")
+    @classmethod
+    def _one_quote(cls, value: Any) -> Any:
+        return _quote_list(value)
 
 
-class Event(Strict):
+class Event(Sourced):
     """A dated fact. Date-times must carry their UTC offset; a bare date means "that whole day"."""
 
     id: str = Field(pattern=ID_PATTERN)
@@ -76,6 +107,12 @@ class Event(Strict):
     """Whether candidates may subscribe to a reminder for it (deadlines that concern them)."""
     when: Condition | None = None
     """Profile condition under which the event concerns a candidate (checklists, reminders)."""
+    session: str | None = None
+    """The session (calendar) the event belongs to, e.g. "2026"; defaults to `programme.session`. Staff
+    roll to the next session by adding its events under the same ids with the next session's name."""
+    offset_on_page: bool = False
+    """The page itself gives the UTC offset (« 12h UTC+1 »): answers show it. Otherwise a time reads as
+    Paris time without an offset, since the page gives none."""
 
     @field_validator("start", "end", mode="before")
     @classmethod
@@ -142,7 +179,7 @@ class Condition(Strict):
         return out
 
 
-class Step(Strict):
+class Step(Sourced):
     id: str = Field(pattern=ID_PATTERN)
     order: int
     title: I18n
@@ -156,7 +193,7 @@ class Step(Strict):
     """Eligibility paths the step applies to (None: all paths)."""
 
 
-class Document(Strict):
+class Document(Sourced):
     id: str = Field(pattern=ID_PATTERN)
     title: I18n
     required: bool
@@ -171,7 +208,7 @@ class Document(Strict):
     paths: list[str] | None = None
 
 
-class EligibilityRule(Strict):
+class EligibilityRule(Sourced):
     """Rules are tried in order; the first whose condition holds gives the candidate's path."""
 
     id: str = Field(pattern=ID_PATTERN)
@@ -186,7 +223,7 @@ class EligibilityRule(Strict):
     event: str | None = None
 
 
-class Requirement(Strict):
+class Requirement(Sourced):
     """An extra condition that adds a checklist item or a warning when it applies to a profile."""
 
     id: str = Field(pattern=ID_PATTERN)
@@ -196,13 +233,18 @@ class Requirement(Strict):
     kind: Literal["item", "unmet", "warning"] = "item"
     required: bool = True
     lead_time_days: int | None = None
-    """For an item that takes time (ENIC-NARIC: ~120 days): warn when today + lead time passes `event`."""
+    """For an item that takes time (ENIC-NARIC: ~120 days): it comes first, "start now", in a checklist
+    that prepares the next session, and a warning says when today + lead time passes an upcoming
+    `event` (or `lead_time_until`)."""
+    lead_time_until: str | None = None
+    """An event the lead time is compared with although the page does not date the item by it (ENIC-NARIC
+    and the application deadline): the warning says the page gives no date for the item."""
     event: str | None = None
     link: str | None = None
     paths: list[str] | None = None
 
 
-class Policy(Strict):
+class Policy(Sourced):
     id: str = Field(pattern=ID_PATTERN)
     title: I18n
     text: I18n
@@ -260,8 +302,16 @@ class Answer(Strict):
     source: str | None = None
     """Id of the programme link the answer comes from (defaults to the programme's source)."""
     links: list[str] = Field(default_factory=list)
+    quote: list[str] = Field(default_factory=list)
+    """The page's words behind what the answer states in its own text (not through placeholders): an
+    answer that cites no fact must carry them, so `kb doctor --answer` shows where every word comes from."""
     scope: str = Field(default="", exclude=True)
     """Set by the loader: the programme id of the file."""
+
+    @field_validator("quote", mode="before")
+    @classmethod
+    def _one_quote(cls, value: Any) -> Any:
+        return _quote_list(value)
 
     @property
     def id(self) -> str:
@@ -287,6 +337,16 @@ class Glossary(Strict):
     """Openings of a follow-up that reuses the previous topic ("et pour", "what about", "same for")."""
 
 
+class Preparation(Sourced):
+    """A short text in both languages, with the quotes of the facts it restates."""
+
+    fr: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.fr
+
+
 class ProgrammeFile(Strict):
     """One file per programme: `knowledge/<id>.yaml`."""
 
@@ -303,6 +363,10 @@ class ProgrammeFile(Strict):
     steps that apply to every path."""
     profile_questions: list[str] = Field(default_factory=list)
     """Profile fields the guided checklist asks for this programme, in order."""
+    preparation: Preparation | None = None
+    """What a candidate can prepare while the next session's calendar is not published, in one or two
+    sentences with the page's words behind them: said with every dated answer, /dates and the checklist
+    once the session is over, and cited by `{preparation}`."""
     answers: list[Answer] = Field(default_factory=list)
 
 

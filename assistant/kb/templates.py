@@ -14,7 +14,8 @@ answer's programme, so a date lives in exactly one place. Placeholders:
 - `{req:ID}`       a requirement: its title, then its detail
 - `{calendar}`     every event of the programme with its status
 - `{steps}`        the procedure, in order;  `{tracks}`  the programme's tracks
-- `{programme}`    the programme's name;  `{session}`  the session it describes
+- `{programme}`    the programme's name;  `{session}`  the current session (its calendar's name)
+- `{preparation}`  what can be prepared while the next calendar is not published (programme.preparation)
 - `{message:KEY}`  a fixed text from texts.yaml (may itself use {programme})
 - `{programmes}`   every programme (general intents);  `{contacts}`  every recruitment contact
 """
@@ -44,6 +45,7 @@ KINDS: dict[str, str | None] = {
     "tracks": None,
     "programme": None,
     "session": None,
+    "preparation": None,
     "programmes": None,
     "contacts": None,
 }
@@ -51,6 +53,24 @@ KINDS: dict[str, str | None] = {
 GENERAL_KINDS = {"programmes", "contacts"}
 DOC_SETS = {"required", "optional"}
 COUNTABLES = {"tracks", "documents", "steps", "events"}
+FACT_KINDS = {
+    "event",
+    "date",
+    "applies",
+    "contact",
+    "link",
+    "doc",
+    "docs",
+    "policy",
+    "rule",
+    "req",
+    "calendar",
+}
+FACT_KINDS |= {"steps", "tracks", "count"}
+"""Placeholders that cite facts of the page (each fact carries its quote); an answer citing none of them
+states its facts in its own words and carries their quotes itself."""
+DATED_KINDS = {"event", "date", "calendar", "steps", "docs"}
+"""Placeholders whose rendering carries a date of the session: such an answer says when the session is over."""
 
 
 def placeholders(template: str) -> list[tuple[str, str | None, int]]:

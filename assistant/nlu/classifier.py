@@ -59,6 +59,7 @@ def training_key(kb: KnowledgeBase, featurizer: Featurizer) -> str:
             train.COST_ASK_MISS,
             train.CHOICES,
             train.NEAR_OPTIMAL,
+            train.MAX_ASK_SHARE,
         ],
         "examples": kb.examples(),
         "declines": sorted(t.id for t in kb.topics.values() if t.kind == "decline"),

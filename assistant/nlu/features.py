@@ -72,13 +72,13 @@ class Featurizer:
             if tok == PROGRAMME_MARK:
                 stems.append("")  # a programme's name says which programme, not what is asked
                 continue
-            stem, feats = self._token(tok)
+            stem, feats = self.token_features(tok)
             stems.append(stem)
             out.extend(feats)
         out.extend(f"b:{a}_{b}" for a, b in zip(stems, stems[1:], strict=False) if a and b)
         return out
 
-    def _token(self, tok: str) -> tuple[str, list[str]]:
+    def token_features(self, tok: str) -> tuple[str, list[str]]:
         """A word's stem and features (stem, synonym, letter n-grams), computed once per word."""
         cached = self._tokens.get(tok)
         if cached is not None:

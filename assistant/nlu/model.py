@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,16 +85,39 @@ class TopicModel:
         return e / e.sum()
 
     def ranked(self, counts: dict[int, int]) -> list[tuple[str, float]]:
-        p = self.probabilities(counts)
-        order = np.argsort(-p)
-        classes = self.classes
-        return [(classes[i], float(p[i])) for i in order.tolist()]
+        return self.ranked_many([counts])[0]
 
-    def known_words(self, counts: dict[int, int]) -> int:
-        """How many of the known features are whole words (not letter sequences)."""
+    def ranked_many(self, many: list[dict[int, int]]) -> list[list[tuple[str, float]]]:
+        """Every topic with its probability, best first, for several pieces of text in one product
+        (a message and its sentences): the same figures as `probabilities`, one numpy pass."""
+        rows = sorted(set().union(*many))
+        scores = np.tile(self.intercept.astype(np.float64), (len(many), 1))
+        if rows:
+            where = {j: k for k, j in enumerate(rows)}
+            weights = np.zeros((len(many), len(rows)))
+            for a, counts in enumerate(many):
+                for j, n in counts.items():
+                    weights[a, where[j]] = 1.0 + math.log(n) if n > 1 else 1.0
+            weights *= self.idf[rows]
+            norms = np.sqrt(np.einsum("ij,ij->i", weights, weights))
+            norms[norms == 0] = 1.0
+            weights /= norms[:, None]
+            scores += weights @ self.coef[rows]
+        z = scores * self.temperature
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        p = e / e.sum(axis=1, keepdims=True)
+        classes = self.classes
+        out = []
+        for probs, order in zip(p.tolist(), np.argsort(-p, axis=1).tolist(), strict=True):
+            out.append([(classes[i], probs[i]) for i in order])
+        return out
+
+    def word_rows(self) -> frozenset[int]:
+        """Indices of the features that are whole words (not letter sequences)."""
         if self._word_rows is None:
             self._word_rows = frozenset(i for f, i in self.vocabulary.items() if f[:2] in ("w:", "s:"))
-        return sum(n for j, n in counts.items() if j in self._word_rows)
+        return self._word_rows
 
     # -------------------------------------------------------------------- persistence
     def save(self, path: Path) -> None:

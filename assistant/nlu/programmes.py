@@ -49,6 +49,7 @@ class ProgrammeFinder:
         self.names = Phrases(names)
         self.descriptions = Phrases(descriptions)
         self._long_names = [(k[0], pid) for k, pid in self.names.items() if len(k) == 1 and len(k[0]) >= 5]
+        self._one_word = {k[0]: pid for k, pid in self.names.items() if len(k) == 1 and len(k[0]) >= 3}
         g = kb.glossary
         refs = {tuple(tokenize(p, {})): "other" for p in g.other_programme}
         refs.update({tuple(tokenize(p, {})): "every" for p in g.every_programme})
@@ -60,6 +61,11 @@ class ProgrammeFinder:
         for _, _, pid in self.names.find(tokens):
             if pid not in mention.named:
                 mention.named.append(pid)
+        if not mention.named:  # an elision typed without its apostrophe: "liim", "lenjmin", "dIIM"
+            for tok in tokens:
+                pid = self._one_word.get(tok[1:]) if tok[:1] in ("l", "d") else None
+                if pid is not None and pid not in mention.named:
+                    mention.named.append(pid)
         if not mention.named and self._long_names:
             words = [w for w, _ in self._long_names]
             for tok in tokens:

@@ -28,6 +28,8 @@ COST_ASK_MISS = 0.8
 """Cost of asking "did you mean" without the right topic among the choices."""
 CHOICES = 3
 NEAR_OPTIMAL = 0.02
+MAX_ASK_SHARE = 0.02
+"""At most this share of the (tidy) examples would get "did you mean" instead of an answer."""
 """Thresholds whose cost is within this share of the best one count as equally good (see _thresholds)."""
 
 
@@ -133,7 +135,8 @@ def _thresholds(probs: np.ndarray, truth: np.ndarray, classes: list[str], declin
     tidier than real questions), so the choice within that range is made explicit instead of left to
     noise: the *lowest* answer threshold whose cost is within NEAR_OPTIMAL of the best (real questions
     read less surely than examples, so a higher one would ask "did you mean" far more often than it does
-    here), and the middle of the near-optimal range for declining.
+    here), capped so that no more than MAX_ASK_SHARE of the examples would be asked back; and the middle of
+    the near-optimal range for declining.
     """
     decline_cols = [i for i, c in enumerate(classes) if c in declines]
     in_cols = [i for i, c in enumerate(classes) if c not in declines]
@@ -149,6 +152,9 @@ def _thresholds(probs: np.ndarray, truth: np.ndarray, classes: list[str], declin
     grid = np.round(np.arange(0.05, 0.90, 0.01), 2)
     costs = np.array([np.sum(np.where(top_p >= t, np.where(right, 0.0, COST_WRONG), ask_cost)) for t in grid])
     answer = float(grid[np.flatnonzero(costs <= costs.min() * (1 + NEAR_OPTIMAL))[0]])
+    # and never above the threshold that would ask back more than MAX_ASK_SHARE of the examples: the
+    # cost curve is flat, its minimum can jump with one example, this quantile moves smoothly
+    answer = min(answer, float(np.quantile(top_p, MAX_ASK_SHARE)))
     decline = 0.5
     if decline_cols:
         mass = probs[:, decline_cols].sum(axis=1)

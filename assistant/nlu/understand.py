@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from assistant.kb.loader import KnowledgeBase
 from assistant.nlu.classifier import Progress, featurizer_for, load_model
-from assistant.nlu.features import PROGRAMME_MARK, Phrases
+from assistant.nlu.features import PROGRAMME_MARK, TOKEN_CACHE, Phrases
 from assistant.nlu.programmes import Mention, ProgrammeFinder
 from assistant.nlu.sentences import MIN_WORDS, is_question, split
 from assistant.text.normalize import clean, tokenize
@@ -20,8 +21,10 @@ from assistant.text.normalize import clean, tokenize
 _FR_HINT = re.compile(r"\b(j|l|d|qu|c|n)['’]")
 FR_ACCENTS = "éèêàùçôîâœÉÈÀÇ"
 MAX_SENTENCES = 6
-SHORT_WORDS = 3
-"""A message with at most this many words besides programme names is read with the previous question."""
+COURTESY = 0.5
+"""A sentence read this surely as a greeting or thanks is left out of the whole message's reading."""
+CONTEXT_WORDS = 8
+"""A message with at most this many words besides programme names is also read with the previous question."""
 CLEAR_MARGIN = 2
 """Marker words a message needs beyond the other language's to override the conversation's language."""
 
@@ -71,8 +74,17 @@ class Understanding:
     in_context: Reading | None = None
     """For a short or follow-up message ("et c payant ?", "and the second year?"), the reading of the
     previous question and this message together: what "it" refers to."""
+    facts: dict[str, Any] = field(default_factory=dict)
+    """Profile facts stated in passing (diploma, experience, origin, French level...), read by the
+    checklist's own free-text reader."""
     stated_time: tuple[int, int] | None = None
     """The time of day the candidate says it is ("il est 15h30", "it's 3pm"), as (hour, minute)."""
+
+
+def _facts(text: str) -> dict[str, Any]:
+    from assistant.checklist.parse import facts  # the checklist's reader: loaded on the first message
+
+    return facts(text)
 
 
 _TIME_24 = re.compile(r"\b(?:il est|it s|it is|its)\s+(\d{1,2})\s*(?:h|:)\s*(\d{2})?")
@@ -80,6 +92,8 @@ _TIME_12 = re.compile(r"\b(?:il est|it s|it is|its)\s+(\d{1,2})(?::(\d{2}))?\s*(
 
 
 def stated_time(text: str) -> tuple[int, int] | None:
+    if not any(ch.isdigit() for ch in text):
+        return None
     folded = clean(text).replace("'", " ").replace("’", " ")
     m = _TIME_12.search(folded)
     if m:
@@ -100,6 +114,9 @@ class Reader:
         g = kb.glossary
         self.markers = {"fr": set(g.language_markers.fr), "en": set(g.language_markers.en)}
         self.follow_ups = Phrases({tuple(tokenize(p, {})): "f" for p in g.follow_up_markers})
+        self.courtesy = {t.id for t in kb.topics.values() if t.kind in ("greeting", "thanks")}
+        self._indices: dict[str, tuple[str, tuple[int, ...]]] = {}
+        """word -> (its stem, the model's indices of its features): a word is featurized once."""
 
     def read(self, text: str, previous: str | None = None) -> Understanding:
         """`previous`: the conversation's previous question, read with this one when this one is short or
@@ -113,26 +130,36 @@ class Reader:
             tokens = tokenize(text, shorthand)
             piece_tokens = [tokens]
         mention = self.finder.find(tokens)
+        parts = [
+            (p, toks, self.featurizer.prepare(toks))
+            for p, toks in zip(pieces or [text], piece_tokens, strict=True)
+        ]
+        part_counts = [self._counts(prepared) for _, _, prepared in parts]
+        part_words = [sum(1 for t in prepared if t != PROGRAMME_MARK) for _, _, prepared in parts]
         sentences: list[Reading] = []
-        total: dict[int, int] = {}
-        words = 0
-        for piece, toks in zip(pieces or [text], piece_tokens, strict=True):
-            prepared = self.featurizer.prepare(toks)
-            counts = self.model.counts(self.featurizer.features_of(prepared))
-            n_words = sum(1 for t in prepared if t != PROGRAMME_MARK)
-            words += n_words
-            for j, n in counts.items():
-                total[j] = total.get(j, 0) + n
-            if len(piece_tokens) > 1:
-                reading = self._reading(piece, counts, n_words)
+        if len(parts) > 1:
+            for (piece, toks, _), counts, n_words, ranked in zip(
+                parts, part_counts, part_words, self.model.ranked_many(part_counts), strict=True
+            ):
+                reading = self._reading(piece, counts, n_words, ranked)
                 reading.question = is_question(piece, " ".join(toks))
                 sentences.append(reading)
-        whole = self._reading(text, total, words)
+        total: dict[int, int] = {}
+        words = 0
+        for k, counts in enumerate(part_counts):
+            if sentences and sentences[k].topic in self.courtesy and sentences[k].p >= COURTESY:
+                continue  # "Bonjour,", "Merci d'avance.", "Cordialement,": not what is asked
+            words += part_words[k]
+            for j, n in counts.items():
+                total[j] = total.get(j, 0) + n
+        whole = (
+            self._reading(text, total, words) if total or not sentences else max(sentences, key=lambda r: r.p)
+        )
         follow_up = self.follow_ups.starts(tokens) > 0
         language, margin = self.language(text, tokens)
         content = self._content_words(tokens)
         in_context = None
-        if previous and (follow_up or content <= SHORT_WORDS):
+        if previous and (follow_up or content <= CONTEXT_WORDS):
             both = self.featurizer.features(f"{previous} {text}")
             counts = self.model.counts(both)
             in_context = self._reading(f"{previous} {text}", counts, len(both))
@@ -147,12 +174,49 @@ class Reader:
             follow_up=follow_up,
             content_words=content,
             in_context=in_context,
+            facts=_facts(text),
             stated_time=stated_time(text),
         )
 
-    def _reading(self, text: str, counts: dict[int, int], words: int) -> Reading:
-        known = sum(counts.values())
-        return Reading(text, self.model.ranked(counts), known, words, self.model.known_words(counts))
+    def _counts(self, prepared: list[str]) -> dict[int, int]:
+        """The model's feature counts of prepared tokens: what `model.counts(featurizer.features_of(…))`
+        gives, with each word's features looked up once and kept (bounded)."""
+        vocabulary = self.model.vocabulary
+        cache = self._indices
+        counts: dict[int, int] = {}
+        stems: list[str] = []
+        for tok in prepared:
+            if tok == PROGRAMME_MARK:
+                stems.append("")
+                continue
+            entry = cache.get(tok)
+            if entry is None:
+                stem, feats = self.featurizer.token_features(tok)
+                entry = (stem, tuple(vocabulary[f] for f in feats if f in vocabulary))
+                if len(cache) >= TOKEN_CACHE:
+                    cache.clear()
+                cache[tok] = entry
+            stems.append(entry[0])
+            for j in entry[1]:
+                counts[j] = counts.get(j, 0) + 1
+        for a, b in zip(stems, stems[1:], strict=False):
+            if a and b:
+                j = vocabulary.get(f"b:{a}_{b}")
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+        return counts
+
+    def _reading(
+        self, text: str, counts: dict[int, int], words: int, ranked: list[tuple[str, float]] | None = None
+    ) -> Reading:
+        word_rows = self.model.word_rows()
+        return Reading(
+            text,
+            ranked if ranked is not None else self.model.ranked(counts),
+            sum(counts.values()),
+            words,
+            sum(n for j, n in counts.items() if j in word_rows),
+        )
 
     def _content_words(self, tokens: list[str]) -> int:
         """Words that are neither programme names or descriptions, references ("the other one"), follow-up

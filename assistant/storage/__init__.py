@@ -21,7 +21,7 @@ database: SQLAlchemy is imported by `open_storage()`.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -109,11 +109,19 @@ class Storage(Protocol):
     ) -> int: ...
     def record(self, scope: str, decision: str, intent: str | None, text: str) -> None: ...
     def record_feedback(
-        self, scope: str, message_ref: str, intent: str | None, helpful: bool, question_id: int | None = None
+        self,
+        scope: str,
+        message_ref: str,
+        intent: str | None,
+        helpful: bool,
+        question_id: int | None = None,
+        *,
+        at: datetime | None = None,
     ) -> None: ...
     def questions(
         self, since: datetime | None, until: datetime | None, programme: str | None = None
     ) -> list[dict[str, Any]]: ...
+    def questions_by_id(self, ids: Iterable[int]) -> dict[int, dict[str, Any]]: ...
     def feedback_rows(self, since: datetime | None, until: datetime | None) -> list[dict[str, Any]]: ...
     def stats(self, scope: str, top: int = 5) -> dict[str, Any]: ...
 
@@ -170,15 +178,17 @@ def worker_id(name: str = "") -> str:
     return f"{name + '@' if name else ''}{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def open_storage(url_or_path: str | os.PathLike[str] | None = None) -> SQLStorage:
+def open_storage(url_or_path: str | os.PathLike[str] | None = None, *, create: bool = True) -> SQLStorage:
     """Open (creating and migrating as needed) the database `url_or_path`, else $CANDIDATE_ASSISTANT_DB,
     else `candidate-assistant.db`: a file path (SQLite) or a `postgresql://` / `postgresql+psycopg://` URL.
 
-    Raises `StorageError` for a database that is not ours, damaged, newer than this code, or unreachable.
+    `create=False` is for tools that read what the bots stored (staff reports): an SQLite file that does
+    not exist is then an error rather than a new, empty database. Raises `StorageError` for a database
+    that is missing (with `create=False`), not ours, damaged, newer than this code, or unreachable.
     """
     from assistant.storage.opening import open_database
 
-    return open_database(url_or_path, retention_days())
+    return open_database(url_or_path, retention_days(), create=create)
 
 
 def SQLiteStorage(path: str | Path | None = None) -> SQLStorage:  # noqa: N802 - the historical class name

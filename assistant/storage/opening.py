@@ -37,7 +37,9 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 WHAT_TO_DO = f"back it up and remove it, or point {DB_ENV} elsewhere"
 
 
-def open_database(url_or_path: str | os.PathLike[str] | None, retention_days: int) -> SQLStorage:
+def open_database(
+    url_or_path: str | os.PathLike[str] | None, retention_days: int, *, create: bool = True
+) -> SQLStorage:
     target = os.fspath(url_or_path) if url_or_path is not None else None
     target = (target or os.environ.get(DB_ENV) or DEFAULT_DB).strip()
     retention = timedelta(days=retention_days)
@@ -46,13 +48,13 @@ def open_database(url_or_path: str | os.PathLike[str] | None, retention_days: in
         if url.get_backend_name() == "postgresql":
             storage = _open_postgresql(url, retention)
         elif url.get_backend_name() == "sqlite":
-            storage = _open_sqlite(url.database or ":memory:", retention)
+            storage = _open_sqlite(url.database or ":memory:", retention, create)
         else:
             raise StorageError(
                 f"{_safe(url)}: unsupported database (use a file path for SQLite or a postgresql:// URL)"
             )
     else:
-        storage = _open_sqlite(target, retention)
+        storage = _open_sqlite(target, retention, create)
     try:
         storage.purge()
     except BaseException:
@@ -87,7 +89,7 @@ def _strip_password(text: str) -> str:
 # SQLite -----------------------------------------------------------------------------------------------
 
 
-def _open_sqlite(path_text: str, retention: timedelta) -> SQLStorage:
+def _open_sqlite(path_text: str, retention: timedelta, create: bool = True) -> SQLStorage:
     if path_text == ":memory:":  # one shared connection: tests and experiments only
         engine = create_engine(
             "sqlite+pysqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
@@ -99,6 +101,10 @@ def _open_sqlite(path_text: str, retention: timedelta) -> SQLStorage:
 
     path = Path(path_text).expanduser().resolve()
     where = str(path)
+    if not create and not path.exists():
+        raise StorageError(
+            f"no database at {where}: point {DB_ENV} (or --db) at the bots' database file or URL"
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

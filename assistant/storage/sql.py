@@ -12,7 +12,7 @@ import contextlib
 import json
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -32,6 +32,8 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 claimed it died) and may be claimed again."""
 PURGE_EVERY_S = 24 * 3600.0
 HANDOVER_STATUSES = ("open", "answered")
+ID_BATCH = 500
+"""Ids per `IN (...)` list: far below SQLite's and PostgreSQL's bound-parameter limits."""
 
 
 def _aware(moment: datetime, name: str) -> datetime:
@@ -279,10 +281,18 @@ class SQLStorage:
         )
 
     def record_feedback(
-        self, scope: str, message_ref: str, intent: str | None, helpful: bool, question_id: int | None = None
+        self,
+        scope: str,
+        message_ref: str,
+        intent: str | None,
+        helpful: bool,
+        question_id: int | None = None,
+        *,
+        at: datetime | None = None,
     ) -> None:
         """A thumbs up/down on an answer; given again for the same message, the last one counts. Linked to
-        its logged question when `question_id` is given and the question is still kept."""
+        its logged question when `question_id` is given and the question is still kept. `at`: when it was
+        given (default: now)."""
         linked = select(questions.c.id).where(questions.c.id == question_id).scalar_subquery()
         stmt = self._insert(feedback).values(
             scope=scope,
@@ -290,7 +300,7 @@ class SQLStorage:
             intent=intent,
             helpful=int(helpful),
             question_id=linked if question_id is not None else None,
-            at=datetime.now(UTC),
+            at=_aware(at, "at") if at is not None else datetime.now(UTC),
         )
         stmt = stmt.on_conflict_do_update(
             index_elements=["scope", "message_ref"],
@@ -323,6 +333,17 @@ class SQLStorage:
         query = select(questions).where(*where).order_by(questions.c.at, questions.c.id)
         with self._tx() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
+
+    def questions_by_id(self, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """The logged questions among `ids` that are still kept, by id (as `questions()` gives them): the
+        questions that feedback rows point to, which may be older than the feedback."""
+        wanted = sorted(set(ids))
+        found: dict[int, dict[str, Any]] = {}
+        with self._tx() as conn:
+            for start in range(0, len(wanted), ID_BATCH):
+                query = select(questions).where(questions.c.id.in_(wanted[start : start + ID_BATCH]))
+                found.update((row.id, dict(row._mapping)) for row in conn.execute(query))
+        return found
 
     def feedback_rows(self, since: datetime | None, until: datetime | None) -> list[dict[str, Any]]:
         """Feedback given with since <= at < until, oldest first, as dicts: scope, message_ref, intent,

@@ -30,26 +30,28 @@ def ids(c) -> set[str]:
     [
         ({}, "direct", True),  # bac+3 RNCP
         ({"diploma_level": 5}, "direct", True),
-        ({"diploma_rncp": False}, "ves", True),  # three years of studies without RNCP
-        ({"diploma_level": 2, "professional_experience_years": 4}, "vapp", True),
-        ({"diploma_level": 0, "professional_experience_years": 3.5}, "vapp", True),
+        # the VES and the VAPP: "vous devrez faire une VES / une VAPP", with no outcome on the page
+        ({"diploma_rncp": False}, "ves", None),  # three years of studies without RNCP
+        ({"diploma_level": 2, "professional_experience_years": 4}, "vapp", None),
+        ({"diploma_level": 0, "professional_experience_years": 3.5}, "vapp", None),
         (
             {"diploma_level": 2, "professional_experience_years": 3},
             "not_eligible",
             False,
         ),  # not *more* than 3
         ({"diploma_level": 1, "professional_experience_years": 0}, "not_eligible", False),
-        ({"polytechnique_4a": True}, "polytechnique_m2", True),
-        ({"polytechnique_4a": True, "diploma_level": None}, "polytechnique_m2", True),
+        # a dedicated M2 file, and "every step" for everyone: the page does not settle it
+        ({"polytechnique_4a": True}, "polytechnique_m2", None),
+        ({"polytechnique_4a": True, "diploma_level": None}, "polytechnique_m2", None),
         (
             {"foreign_diploma": True, "diploma_rncp": None},
             "direct",
             True,
         ),  # foreign bac+3: rule direct_foreign
-        ({"foreign_diploma": True, "diploma_level": 2, "professional_experience_years": 5}, "vapp", True),
+        ({"foreign_diploma": True, "diploma_level": 2, "professional_experience_years": 5}, "vapp", None),
     ],
 )
-def test_enjmin_paths(make, changes: dict, path: str, eligible: bool) -> None:
+def test_enjmin_paths(make, changes: dict, path: str, eligible: bool | None) -> None:
     c = make(**{**BASE, **changes})
     assert (c.path, c.eligible) == (path, eligible)
     assert c.reason
@@ -115,7 +117,15 @@ PATH_ITEMS = {
     },
     "ves": {"requirement:ves_file", "document:creative_file", "step:application"},
     "vapp": {"requirement:vapp_file", "document:administrative_file"},
-    "polytechnique_m2": {"document:polytechnique_form", "step:polytechnique_file"},
+    # the dedicated file, and the competition's steps: the page says every candidate follows every step
+    # and does not say the file replaces them (issue 10, item 11)
+    "polytechnique_m2": {
+        "document:polytechnique_form",
+        "step:polytechnique_file",
+        "document:creative_file",
+        "step:application",
+        "step:written",
+    },
 }
 NOT_FOR = {
     "direct": {
@@ -126,15 +136,7 @@ NOT_FOR = {
     },
     "ves": {"requirement:vapp_file", "document:polytechnique_form"},
     "vapp": {"requirement:ves_file", "step:polytechnique_file"},
-    "polytechnique_m2": {
-        "document:administrative_file",
-        "document:creative_file",
-        "step:application",
-        "step:written",
-        "step:mon_master",
-        "step:subject",
-        "requirement:ves_file",
-    },
+    "polytechnique_m2": {"requirement:ves_file", "requirement:vapp_file"},
 }
 PROFILES = {
     "direct": BASE,
@@ -172,14 +174,14 @@ def test_foreign_diploma_adds_enic_naric_and_etudes_en_france(kb, make) -> None:
     c = make(**{**BASE, "foreign_diploma": True, "french_level": "C1"})
     items = {i.id: i for i in c.items}
     enic = items["requirement:enic_naric"]
-    deadline = kb.programmes["enjmin"].events["deadline"]
-    assert enic.required and enic.due == event_start(deadline) and enic.lead_time_days == 120
+    # the page gives the certificate no date (issue 10, item 10): no due date, only its lead time
+    assert enic.required and enic.due is None and enic.lead_time_days == 120
     assert enic.link is not None and "ENIC" in enic.link.label
-    assert "requirement:french_b2" in items
+    french_b2 = items["requirement:french_b2"]  # « à fournir avec votre dossier créatif »: the deadline
+    assert french_b2.due == event_start(kb.programmes["enjmin"].events["deadline"])
     eef = items["step:etudes_en_france"]
-    # only after selection: dated by the final results, after every exam
-    assert eef.event == "final_results"
-    assert eef.due >= max(i.due for i in c.items if i.kind == "step" and i.id != "step:etudes_en_france")
+    # "if you are selected (June 2026)": no date to act by, so none is invented
+    assert eef.event is None and eef.due is None
     french = make(**BASE)
     assert not ({"requirement:enic_naric", "step:etudes_en_france", "requirement:french_b2"} & ids(french))
 
@@ -250,8 +252,14 @@ def test_mon_master_only_for_initial_and_continuing(kb, make, mode, present, con
         assert [m.field for m in c.missing_profile_fields] == ["training_mode"]
 
 
-def test_mon_master_not_for_polytechnique(make) -> None:
-    assert "step:mon_master" not in ids(make(**{**BASE, "polytechnique_4a": True}))
+def test_polytechnique_sees_the_competition_and_why(make) -> None:
+    """The page gives École polytechnique (4A) students a dedicated M2 file and says every candidate
+    follows every step: their list keeps the competition's steps and says the page does not settle it."""
+    c = make(**{**BASE, "polytechnique_4a": True})
+    assert "step:mon_master" in ids(c) and "document:polytechnique_form" in ids(c)
+    assert c.eligible is None
+    assert any("polytechnique" in w and "remplace" in w for w in c.warnings)
+    assert "service recrutement" in (c.reason or "")
 
 
 IIM_ALWAYS = {
@@ -330,10 +338,17 @@ def test_json_shape(make) -> None:
     assert due == "2026-01-23T12:00:00+01:00"
 
 
-def test_session_over_warning(make) -> None:
-    c = make(date(2026, 7, 1), **BASE)
-    assert c.warnings and all(i.overdue for i in c.dated())
-    assert not make(**BASE).warnings
+def test_session_over_prepares_the_next_session(make) -> None:
+    """Issue 10, item 5: after the session, nothing is "overdue by 300 days" and no lead time is compared
+    with a date ten months past; the list is the next session's, undated, what takes long first."""
+    c = make(date(2026, 11, 27), **{**BASE, "foreign_diploma": True, "french_level": "C1"})
+    assert c.session_over and c.session == "2026"
+    assert c.notices and "terminée" in c.notices[0] and "master.enjmin@lecnam.net" in c.notices[-1]
+    assert not c.dated() and not c.warnings
+    assert not any(i.overdue or i.late for i in c.items)
+    assert all(i.to_be_announced for i in c.items if i.event)
+    assert c.items[0].id == "requirement:enic_naric" and c.items[0].start_now
+    assert not make(**BASE).notices and not make(**BASE).session_over
 
 
 def test_unknown_programme_is_refused(kb) -> None:

@@ -52,9 +52,16 @@ def test_checklist_never_mixes_programmes_and_dates_come_from_the_kb(profile: Pr
         if item.due is not None:
             assert item.event in pdata.events and item.due in moments
             assert item.days_left == (item.due.date() - today).days
-            assert item.overdue == (item.due.date() < today)
+            # "overdue" is for a missed deadline or window only: a past release or exam is just past
+            assert item.overdue == (item.deadline and item.due.date() < today)
         else:
             assert item.days_left is None and not item.overdue
+    # one verdict: never "eligible" with an unmet admission condition in the list (issue 10, item 4)
+    if any(i.kind == "unmet" for i in c.items):
+        assert c.eligible is False
+    # once the session is over nothing is dated, overdue or late (issue 10, item 5)
+    if c.session_over:
+        assert not c.dated() and not any(i.overdue or i.late for i in c.items) and c.notices
     # a known path means no field is missing for it; an unknown one always says which field to give
     if c.path is None:
         assert any("path" in m.affects for m in c.missing_profile_fields)

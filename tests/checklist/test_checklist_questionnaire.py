@@ -39,13 +39,13 @@ CONVERSATIONS = [
     # (language, messages, fields asked in order, path, profile facts)
     (
         "fr",
-        ["le master de l'ENJMIN", "non", "L3", "non, en France", "niveau B2", "en alternance"],
+        # a French degree: the B2 condition of the note for international candidates is not asked
+        ["le master de l'ENJMIN", "non", "L3", "non, en France", "en alternance"],
         [
             "programme",
             "polytechnique_4a",
             "diploma_level",
             "foreign_diploma",
-            "french_level",
             "training_mode",
             None,
         ],
@@ -59,7 +59,7 @@ CONVERSATIONS = [
     ),
     (
         "fr",
-        ["enjmin", "non", "licence pro", "non", "natif", "formation initiale"],
+        ["enjmin", "non", "licence pro", "oui", "natif", "formation initiale"],
         [
             "programme",
             "polytechnique_4a",
@@ -74,13 +74,12 @@ CONVERSATIONS = [
     ),
     (
         "fr",
-        ["enjmin", "non", "BUT", "non", "C1", "formation continue"],
+        ["enjmin", "non", "BUT", "non", "formation continue"],
         [
             "programme",
             "polytechnique_4a",
             "diploma_level",
             "foreign_diploma",
-            "french_level",
             "training_mode",
             None,
         ],
@@ -89,14 +88,13 @@ CONVERSATIONS = [
     ),
     (
         "fr",
-        ["enjmin", "non", "bac+3", "non", "non", "C2", "initiale"],
+        ["enjmin", "non", "bac+3", "non", "non", "initiale"],
         [
             "programme",
             "polytechnique_4a",
             "diploma_level",
             "diploma_rncp",
             "foreign_diploma",
-            "french_level",
             "training_mode",
             None,
         ],
@@ -111,7 +109,6 @@ CONVERSATIONS = [
             "bac+2",
             "non",
             "5 ans d'expérience",
-            "niveau B2",
             "oui c'est en formation continue",
         ],
         [
@@ -120,7 +117,6 @@ CONVERSATIONS = [
             "diploma_level",
             "foreign_diploma",
             "professional_experience_years",
-            "french_level",
             "training_mode",
             None,
         ],
@@ -129,25 +125,26 @@ CONVERSATIONS = [
     ),
     (
         "fr",
-        ["enjmin", "oui", "C1"],
-        ["programme", "polytechnique_4a", "french_level", None],
+        # the competition's steps are listed for École polytechnique students too (the page does not say
+        # their file replaces it): a French degree, then the training mode for Mon Master
+        ["enjmin", "oui", "non", "formation initiale"],
+        ["programme", "polytechnique_4a", "foreign_diploma", "training_mode", None],
         "polytechnique_m2",
         {"polytechnique_4a": True},
     ),
     (
         "fr",
-        ["enjmin", "non", "bac", "non", "aucune", "B1"],
+        ["enjmin", "non", "bac", "non", "aucune"],
         [
             "programme",
             "polytechnique_4a",
             "diploma_level",
             "foreign_diploma",
             "professional_experience_years",
-            "french_level",
             None,
         ],
         "not_eligible",
-        {"diploma_level": 0, "professional_experience_years": 0.0, "french_level": "B1"},
+        {"diploma_level": 0, "professional_experience_years": 0.0},
     ),
     (
         "en",
@@ -174,14 +171,13 @@ CONVERSATIONS = [
     ),
     (
         "en",
-        ["enjmin", "No.", "high school", "no", "more than 3 years", "C1", "work-study"],
+        ["enjmin", "No.", "high school", "no", "more than 3 years", "work-study"],
         [
             "programme",
             "polytechnique_4a",
             "diploma_level",
             "foreign_diploma",
             "professional_experience_years",
-            "french_level",
             "training_mode",
             None,
         ],
@@ -225,7 +221,7 @@ def test_dont_know_on_a_path_question_leaves_the_path_open(q) -> None:
 def test_buttons_only(q) -> None:
     step = q.start("fr")
     assert [b.action for b in step.choices][:2] == ["qa:enjmin", "qa:iim"]
-    for action in ["qa:enjmin", "qa:no", "qa:3", "qa:yes", "qa:no", "qa:native", "qa:initiale"]:
+    for action in ["qa:enjmin", "qa:no", "qa:3", "qa:yes", "qa:yes", "qa:native", "qa:initiale"]:
         assert action in [b.action for b in step.choices], (action, step.field)
         step = say(q, step, action)
     assert step.done and step.checklist.path == "direct"

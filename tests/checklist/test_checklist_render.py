@@ -25,7 +25,7 @@ FOREIGN = {
             "fr",
             [
                 "Votre liste personnalisée",
-                "Éligible",
+                "Non éligible en l'état",
                 "vendredi 23 janvier 2026",
                 "dans 10 jours",
                 "Pourquoi",
@@ -37,7 +37,7 @@ FOREIGN = {
             "en",
             [
                 "Your personalised checklist",
-                "Eligible",
+                "Not eligible as things stand",
                 "Friday 23 January 2026",
                 "in 10 days",
                 "Why",
@@ -51,6 +51,8 @@ def test_text(make, lang: str, words: list[str]) -> None:
     text = render_text(make(date(2026, 1, 13), **FOREIGN, language=lang))
     for word in words:
         assert word in text, word
+    # French below B2 is an unmet condition: never under an "eligible" header (issue 10, item 4)
+    assert not any(line.startswith(("Éligible", "Eligible")) for line in text.splitlines())
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -59,7 +61,8 @@ def test_markdown_missing_fields_and_optional(make, lang: str) -> None:
     assert md.startswith("## ") and "- [ ] **" in md
     assert ("Informations manquantes" if lang == "fr" else "Missing information") in md
     assert ("facultatif" if lang == "fr" else "optional") in md
-    assert ("Décision du jury" if lang == "fr" else "Decided by the panel") in md
+    assert ("À confirmer" if lang == "fr" else "To be confirmed") in md  # the panel decides
+    assert ("entretien de motivation" if lang == "fr" else "motivation interview") in md
 
 
 def test_past_and_overdue_wording(make) -> None:

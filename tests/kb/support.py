@@ -21,10 +21,12 @@ FIXTURES = REPO / "tests" / "fixtures"
 
 
 def copy_knowledge(dest: Path) -> Path:
-    """Copy the bundled knowledge/*.yaml into `dest` (created) and return it."""
+    """Copy the bundled knowledge/*.yaml, and the page snapshots their quotes are checked against, into
+    `dest` (created) and return it."""
     dest.mkdir(parents=True, exist_ok=True)
     for source in sorted(KNOWLEDGE.glob("*.yaml")):
         shutil.copy(source, dest / source.name)
+    shutil.copytree(KNOWLEDGE / "pages", dest / "pages")
     return dest
 
 

@@ -175,7 +175,9 @@ def test_enjmin_enic_naric(enjmin: ProgrammeData) -> None:
     assert has(req.detail, "paid", "four months", "level 6", "EQF", lang="en")
     assert req.lead_time_days is not None and 110 <= req.lead_time_days <= 130  # about four months
     assert req.when is not None and req.when.field == "foreign_diploma"
-    assert req.event == "deadline"
+    # the page dates the certificate by nothing (issue 10, item 10): no due date, only a comparison
+    assert req.event is None and req.lead_time_until == "deadline"
+    assert has(req.detail, "ne dit pas a quelle date", "service recrutement", lang="fr")
     assert has(
         enjmin.policies["international"].text, "ENIC-NARIC", "payant", "quatre mois", "niveau 6", lang="fr"
     )
@@ -214,7 +216,8 @@ def test_enjmin_etudes_en_france_no_longer_in_parallel(enjmin: ProgrammeData) ->
     )
     assert has(policy, "Since 2025", "no longer", "parallel", "June 2026", "pre-consular", lang="en")
     step = next(s for s in enjmin.file.steps if s.id == "etudes_en_france")
-    assert step.event == "final_results"  # only after the selection (results on 3 June 2026)
+    # "if you are selected (June 2026)": no date to act by (issue 10, item 10), so no event
+    assert step.event is None and has(step.detail, "juin 2026", "pas de date", lang="fr")
     assert step.when is not None and step.when.field == "foreign_diploma"
 
 
@@ -461,7 +464,8 @@ ANSWER_FACTS = {
     ("enjmin", "interview"): (["{date:oral_exams}"], ["a distance et/ou en presentiel selon les parcours"]),
     ("enjmin", "eligibility"): (
         [],
-        ["{rule:direct}", "{rule:ves}", "{rule:vapp}", "ENIC-NARIC", "niveau 6", "B2"],
+        ["RNCP niveau 6 / bac + 3", "sans reconnaissance RNCP", "VES", "plus de 3 annees", "VAPP"]
+        + ["ENIC-NARIC", "niveau 6", "B2", "{contact:recruitment}"],
     ),
     ("enjmin", "mon_master"): ([], ["{policy:mon_master_rule}", "{date:mon_master_window}"]),
     ("enjmin", "polytechnique"): (
@@ -531,8 +535,8 @@ def test_iim_answers_say_what_the_page_does_not_give(bundled_kb: KnowledgeBase) 
         assert "{message:no_contact}" in answer(bundled_kb, "iim", "contact").answer.get(lang)
         assert "{link:fee_sheet}" in answer(bundled_kb, "iim", "fees").answer.get(lang)
     fees = answer(bundled_kb, "iim", "fees").answer
-    assert has(fees, "montant n'est pas indique", "fiche tarif", lang="fr")
-    assert has(fees, "amount is not given", "fee sheet", lang="en")
+    assert has(fees, "montant n'est pas indique", lang="fr") and fees.fr.startswith("Le montant")
+    assert has(fees, "amount is not given", lang="en")
 
 
 AMOUNT = re.compile(r"\d[\d\s.,]*\s*(€|\beur\b|\beuros?\b)|(€|\beur\b|\beuros?\b)\s*\d", re.IGNORECASE)

@@ -214,6 +214,23 @@ def test_a_folder_is_not_a_database(tmp_path: Path) -> None:
         open_storage(str(tmp_path))
 
 
+def test_a_missing_file_is_an_error_when_not_creating(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "bots.db"
+    with pytest.raises(StorageError, match="no database at") as caught:
+        open_storage(str(missing), create=False)
+    assert str(missing) in str(caught.value) and "CANDIDATE_ASSISTANT_DB" in str(caught.value)
+    assert not missing.parent.exists()  # nothing was created on the way
+    with pytest.raises(StorageError, match="no database at"):
+        open_storage(f"sqlite:///{missing}", create=False)
+
+
+def test_an_existing_database_opens_without_creating(db_url: str) -> None:
+    with open_storage(db_url) as store:
+        store.set_prefs("telegram:5", language="en")
+    with open_storage(db_url, create=False) as store:
+        assert store.get_prefs("telegram:5") == {"language": "en"}
+
+
 def _named(url: str, message: str) -> bool:
     if "://" not in url:
         return str(Path(url).resolve()) in message

@@ -214,6 +214,26 @@ def test_feedback_links_to_its_question_when_known(store: Any) -> None:
     assert store.feedback_rows(datetime.now(UTC) + timedelta(minutes=1), None) == []
 
 
+def test_feedback_keeps_the_time_it_was_given(store: Any) -> None:
+    qid = log(store, at=NOW - timedelta(days=3))
+    store.record_feedback("telegram", "m1", "deadline", False, question_id=qid, at=NOW - timedelta(days=2))
+    store.record_feedback("telegram", "m2", "deadline", True, at=NOW)
+    assert [r["message_ref"] for r in store.feedback_rows(None, NOW)] == ["m1"]
+    assert [r["message_ref"] for r in store.feedback_rows(NOW - timedelta(days=1), None)] == ["m2"]
+    with pytest.raises(ValueError, match="aware"):
+        store.record_feedback("telegram", "m3", None, True, at=datetime(2026, 1, 10))
+
+
+def test_questions_by_id_finds_the_kept_questions_feedback_points_to(store: Any) -> None:
+    ids = [log(store, at=NOW - timedelta(minutes=n), text=f"question {n}") for n in range(1100)]
+    found = store.questions_by_id([*ids, 987654, ids[3]])  # three IN batches, an unknown id, a repeat
+    assert sorted(found) == sorted(ids)
+    assert found[ids[700]]["text"] == "question 700" and found[ids[700]]["at"].tzinfo is not None
+    wanted = [ids[0], ids[700], ids[1099], 987654]  # in different batches
+    assert set(store.questions_by_id(wanted)) == {ids[0], ids[700], ids[1099]}
+    assert store.questions_by_id([]) == {}
+
+
 # handovers --------------------------------------------------------------------------------------------
 
 

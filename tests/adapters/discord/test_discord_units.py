@@ -24,7 +24,6 @@ from adapters.discord.render import (
     truncate,
 )
 from adapters.discord.views import build_view
-from assistant.checklist import render_text
 from assistant.checklist.model import Checklist, ChecklistItem, ItemLink, MissingField
 from assistant.kb.catalogue import active
 from assistant.reply import Button, Link, Reply
@@ -120,11 +119,11 @@ def test_checklist_embed_fits_however_long_the_checklist() -> None:
         warnings=["w" * 3000],
         missing_profile_fields=[MissingField(field="f", label="L", changes="C" * 500)],
     )
-    heading, _, body = render_text(checklist).partition("\n")
-    embed = checklist_embed(body, heading, "(full list attached)")
+    embed = checklist_embed(checklist)
     assert discord_errors(embed) == {}
-    assert embed.description.endswith("(full list attached)")
     assert embed.title == "Votre liste personnalisée — ENJMIN"
+    assert embed.fields[-1].name == "…"  # the rest is in the attached files, and the embed says so
+    assert embed.fields[-1].value.endswith("La liste complète est dans les fichiers joints.")
 
 
 def _member(permissions: int, role_name: str = "Candidates") -> discord.Member:
