@@ -6,12 +6,12 @@ Kept as data so recruitment staff can reword questions or add a diploma name wit
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 from assistant.limits import SETTINGS
+from assistant.text.normalize import strip_accents
 from assistant.yamlfile import load
 
 DATA_FILE = Path(__file__).with_name("answers.yaml")
@@ -61,12 +61,15 @@ def value_text(name: str, value: Any, lang: str) -> str:
 
 def normalize(text: str) -> str:
     """Lower-case, accents and punctuation removed (apostrophes become spaces), `+` kept."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[’'`´]", " ", text)
-    text = re.sub(r"[^a-z0-9+.,\s-]", " ", text)
-    text = re.sub(r"(?<![0-9])[.,]|[.,](?![0-9])", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = _APOSTROPHES.sub(" ", strip_accents(text.lower()))
+    text = _OTHER.sub(" ", text)
+    text = _LONE_POINT.sub(" ", text)
+    return " ".join(text.split())
+
+
+_APOSTROPHES = re.compile(r"[’'`´]")
+_OTHER = re.compile(r"[^a-z0-9+.,\s-]")
+_LONE_POINT = re.compile(r"(?<![0-9])[.,]|[.,](?![0-9])")
 
 
 def contains(text: str, phrase: str) -> bool:
