@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any, get_args
 
 from assistant.checklist.profile import Profile
-from assistant.checklist.texts import contains, data, normalize, words
+from assistant.checklist.texts import contains, data, normalize, per_profile, words
 
 
 @dataclass
@@ -263,11 +263,37 @@ _TARGET = re.compile(r"\b(?:le|au|du|ce|votre|your|the|this|ton|vos|pour le|at) 
 """The programme a candidate applies to ("tenter le master"), not a diploma they hold."""
 
 
+def _signal_words() -> tuple[str, ...]:
+    """Every word that can start a fact: diploma names, origins, experience and French-level words
+    (of the profile.yaml in use)."""
+    return per_profile("signal_words", lambda _: _gather_signal_words())
+
+
+def _gather_signal_words() -> tuple[str, ...]:
+    vocab = data()["vocabulary"]
+    out: list[str] = []
+    for entry in vocab.get("diplomas", []):
+        out += entry["words"] + list(entry.get("exact", []))
+    for key in (
+        "no_diploma",
+        "foreign_origin",
+        "french_origin",
+        "repeated_year",
+        "native",
+        "experience_cues",
+    ):
+        out += words(key)
+    out += ["francais", "french", "delf", "dalf", "tcf", "tef", "polytechnique", "bac", "rncp"]
+    return tuple(out)
+
+
 def facts(raw: str) -> dict[str, Any]:
     """Profile facts a candidate states in passing ("j'ai un BTS + 2 ans en studio", "I'm Brazilian,
     French B1"): only what the text says clearly; nothing is guessed."""
     text = _TARGET.sub(" ", normalize(raw))
     out: dict[str, Any] = {}
+    if not any(ch.isdigit() for ch in text) and _first(text, _signal_words()) is None:
+        return out  # most questions state nothing about the candidate: one search says so
     found = diploma(text, raw)
     if found is not None:
         out["diploma_level"] = found[0]

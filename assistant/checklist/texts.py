@@ -9,12 +9,15 @@ the functions below only look things up in the knowledge base in use (`assistant
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from assistant.kb import catalogue
 from assistant.kb.models import ProfileFile
+from assistant.text.normalize import strip_accents
+
+T = TypeVar("T")
 
 PREFIX = "checklist_"
 """Catalogue keys of the checklist's phrases: `msg("heading", …)` reads `checklist_heading`."""
@@ -29,20 +32,26 @@ def profile() -> ProfileFile:
 
 def data() -> dict[str, Any]:
     """profile.yaml as plain data (`fields`, `values`, `vocabulary`), for the free-text reader."""
-    return _dumped(profile())
+    return per_profile("data", lambda model: model.model_dump())
 
 
 _cache: dict[int, tuple[ProfileFile, dict[str, Any]]] = {}
 
 
-def _dumped(model: ProfileFile) -> dict[str, Any]:
+def per_profile(name: str, build: Callable[[ProfileFile], T]) -> T:
+    """`build(profile)` for the profile.yaml in use, computed once per knowledge base (the reader's
+    derived word lists and patterns), so a reload or another `--kb` is never read from a stale copy."""
+    model = profile()
     hit = _cache.get(id(model))
     if hit is None or hit[0] is not model:
         if len(_cache) > 8:  # a few knowledge bases per process at most (tests load copies)
             _cache.clear()
-        hit = (model, model.model_dump())
+        hit = (model, {})
         _cache[id(model)] = hit
-    return hit[1]
+    values = hit[1]
+    if name not in values:
+        values[name] = build(model)
+    return values[name]
 
 
 def msg(key: str, lang: str, **values: Any) -> str:
@@ -89,12 +98,15 @@ def value_text(name: str, value: Any, lang: str) -> str:
 
 def normalize(text: str) -> str:
     """Lower-case, accents and punctuation removed (apostrophes become spaces), `+` kept."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[’'`´]", " ", text)
-    text = re.sub(r"[^a-z0-9+.,\s-]", " ", text)
-    text = re.sub(r"(?<![0-9])[.,]|[.,](?![0-9])", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = _APOSTROPHES.sub(" ", strip_accents(text.lower()))
+    text = _OTHER.sub(" ", text)
+    text = _LONE_POINT.sub(" ", text)
+    return " ".join(text.split())
+
+
+_APOSTROPHES = re.compile(r"[’'`´]")
+_OTHER = re.compile(r"[^a-z0-9+.,\s-]")
+_LONE_POINT = re.compile(r"(?<![0-9])[.,]|[.,](?![0-9])")
 
 
 def contains(text: str, phrase: str) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,14 +89,15 @@ class TopicModel:
     def ranked_many(self, many: list[dict[int, int]]) -> list[list[tuple[str, float]]]:
         """Every topic with its probability, best first, for several pieces of text in one product
         (a message and its sentences): the same figures as `probabilities`, one numpy pass."""
-        rows = sorted(set().union(*many))
         scores = np.tile(self.intercept.astype(np.float64), (len(many), 1))
-        if rows:
-            where = {j: k for k, j in enumerate(rows)}
-            weights = np.zeros((len(many), len(rows)))
-            for a, counts in enumerate(many):
-                for j, n in counts.items():
-                    weights[a, where[j]] = 1.0 + math.log(n) if n > 1 else 1.0
+        keys = [np.fromiter(c.keys(), dtype=np.intp, count=len(c)) for c in many]
+        rows = np.unique(np.concatenate(keys)) if keys else np.empty(0, dtype=np.intp)
+        if rows.size:
+            weights = np.zeros((len(many), rows.size))
+            for a, (counts, index) in enumerate(zip(many, keys, strict=True)):
+                if index.size:
+                    n = np.fromiter(counts.values(), dtype=np.float64, count=index.size)
+                    weights[a, np.searchsorted(rows, index)] = np.log(n) + 1.0
             weights *= self.idf[rows]
             norms = np.sqrt(np.einsum("ij,ij->i", weights, weights))
             norms[norms == 0] = 1.0

@@ -18,7 +18,7 @@ from assistant.nlu.programmes import Mention, ProgrammeFinder
 from assistant.nlu.sentences import MIN_WORDS, is_question, split
 from assistant.text.normalize import clean, tokenize
 
-_FR_HINT = re.compile(r"\b(j|l|d|qu|c|n)['’]")
+_FR_HINT = re.compile(r"\b(j|l|d|qu|c|n)['’]", re.IGNORECASE)
 FR_ACCENTS = "éèêàùçôîâœÉÈÀÇ"
 MAX_SENTENCES = 6
 COURTESY = 0.5
@@ -240,7 +240,7 @@ class Reader:
                 en += 0.5
         if any(ch in text for ch in FR_ACCENTS):
             fr += 1.5
-        if _FR_HINT.search(clean(text)):
+        if _FR_HINT.search(text):
             fr += 1
         if en > fr:
             return "en", en - fr

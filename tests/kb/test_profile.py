@@ -86,3 +86,18 @@ def test_the_questionnaire_asks_with_the_words_of_the_knowledge_base_in_use(kb_c
         assert step.field == "polytechnique_4a" and step.prompt == "Êtes-vous en 4A à Polytechnique ?"
     finally:
         catalogue.use(load())  # the bundled knowledge base again, for the other tests
+
+
+def test_facts_in_passing_use_the_words_of_the_knowledge_base_in_use(kb_copy: Path) -> None:
+    """A diploma name added to profile.yaml is read in a question, even after the bundled knowledge
+    base's words were used (the reader's word list is kept per knowledge base, not per process)."""
+    from assistant.checklist.parse import facts
+
+    catalogue.use(load())
+    assert facts("j'ai un DNMADE graphisme, je peux candidater ?") == {}
+    edit(kb_copy / "profile.yaml", "[l3, licence, ", "[l3, licence, dnmade, ")
+    try:
+        catalogue.use(load(kb_copy))
+        assert facts("j'ai un DNMADE graphisme, je peux candidater ?")["diploma_level"] == 3
+    finally:
+        catalogue.use(load())  # the bundled knowledge base again, for the other tests
