@@ -491,6 +491,7 @@ class ConversationService:
                 None,
                 helpful == "y",
                 question_id=int(ref) if ref.isdigit() else None,
+                at=self.now(),
             )
         return Response([self._ack(who, "thanks_feedback")])
 

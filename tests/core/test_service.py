@@ -208,6 +208,7 @@ def test_answers_are_logged_without_who_asked_and_feedback_is_linked(
     assert texts_of(service.press(ME, up.encode(), "msg-1")) == ["Merci pour votre avis !"]
     [vote] = storage.feedback_rows(None, None)
     assert vote["question_id"] == row["id"] and vote["helpful"] is True
+    assert vote["at"] == row["at"] == NOW  # the service's one clock, for the question and its vote
 
 
 def test_greetings_are_not_rated(service: ConversationService) -> None:
