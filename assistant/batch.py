@@ -13,6 +13,7 @@ characters; output is UTF-8 JSON whatever the locale. The command line only wire
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,10 +21,11 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from assistant.boundedjson import JsonError, loads
-from assistant.context import Conversation, ConversationCache
+from assistant.context import Conversation
 from assistant.dates import DateRangeError, parse_date
 from assistant.files import clip, size_text
 from assistant.limits import MAX_BATCH_LINE
+from assistant.sessions import SessionStore
 
 if TYPE_CHECKING:
     from assistant.engine import Assistant
@@ -72,7 +74,9 @@ class Batch:
     programme: str | None = None
     language: str | None = None
     today: date | None = None
-    sessions: ConversationCache = field(default_factory=lambda: ConversationCache(MAX_SESSIONS))
+    sessions: SessionStore[Conversation] = field(
+        default_factory=lambda: SessionStore(MAX_SESSIONS, idle=math.inf)  # a batch's sessions never go idle
+    )
     answered: int = 0
     errors: int = 0
 
@@ -89,7 +93,7 @@ class Batch:
         except LineError as exc:
             return self._error(lineno, str(exc))
         if session is not None:
-            conv = self.sessions.get(session, lambda: Conversation(bound_programme=programme))
+            conv = self.sessions.setdefault(session, lambda: Conversation(bound_programme=programme))
         else:
             conv = Conversation(bound_programme=programme)
         try:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
 from datetime import date
 from typing import Any
 
@@ -41,36 +39,3 @@ class Conversation(BaseModel):
         self.last_text = None
         self.pending_topic = None
         self.facts = {}
-
-
-class ConversationCache:
-    """The conversations of the most recently active chats: bounded, the least recently used dropped
-    first, so a bot's memory stays flat however many people write to it."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[Hashable, Conversation] = OrderedDict()
-
-    def get(self, key: Hashable, create: Callable[[], Conversation] = Conversation) -> Conversation:
-        conv = self._items.pop(key, None)
-        if conv is None:
-            conv = create()
-        self._items[key] = conv
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
-        return conv
-
-    def peek(self, key: Hashable) -> Conversation | None:
-        """The conversation if there is one, without creating it or refreshing it."""
-        return self._items.get(key)
-
-    def drop(self, where: Callable[[Hashable], bool]) -> None:
-        """Forget the conversations whose key matches (e.g. everything of a user who asked to be forgotten)."""
-        for key in [k for k in self._items if where(k)]:
-            del self._items[key]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._items
-
-    def __len__(self) -> int:
-        return len(self._items)

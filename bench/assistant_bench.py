@@ -61,11 +61,10 @@ def jsonl_throughput(n: int = 6000) -> float:
     cmd = [
         sys.executable,
         "-c",
-        "import sys,time;from assistant.cli import main;t=time.perf_counter();"
-        "sys.argv=['x','ask','--jsonl'];"
+        "import sys,time;"
         "import assistant.engine as e;a=e.Assistant.load();t0=time.perf_counter();"
-        "from assistant.cli import _ask_jsonl;import argparse;"
-        "_ask_jsonl(a,argparse.Namespace(programme=None,today=None,lang=None));"
+        "from assistant.batch import run_jsonl;"
+        "run_jsonl(a,sys.stdin,sys.stdout);"
         "sys.stderr.write(str(time.perf_counter()-t0))",
     ]
     out = subprocess.run(cmd, input=payload, capture_output=True, text=True, cwd=ROOT, check=True)
@@ -77,7 +76,7 @@ def single_ask_seconds(runs: int = 5) -> float:
     for _ in range(runs):
         t = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "assistant.cli", "ask", "date limite enjmin"],
+            [sys.executable, "-m", "adapters.cli", "ask", "date limite enjmin"],
             cwd=ROOT,
             capture_output=True,
             check=True,
@@ -103,7 +102,7 @@ def generated_kb(programmes: int = 200, topics: int = 40, own_examples: int = 2)
 
     base = default_root()
     tmp = Path(tempfile.mkdtemp(prefix="bench-kb-"))
-    for name in ("topics.yaml", "glossary.yaml", "texts.yaml"):
+    for name in ("topics.yaml", "glossary.yaml", "texts.yaml", "profile.yaml"):
         shutil.copy(base / name, tmp / name)
     source = yaml.safe_load((base / "enjmin.yaml").read_text(encoding="utf-8"))
     shared = yaml.safe_load((base / "topics.yaml").read_text(encoding="utf-8"))

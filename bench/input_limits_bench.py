@@ -72,7 +72,7 @@ elif case == "profile":
         what = str(exc)[:140]
 elif case == "jsonl":
     import subprocess
-    out = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", "--jsonl"], input=open(arg, "rb").read(),
+    out = subprocess.run([sys.executable, "-m", "adapters.cli", "ask", "--jsonl"], input=open(arg, "rb").read(),
                          capture_output=True)
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     what = f"{len(rows)} rows, {sum('error' in r for r in rows)} errors; exit {out.returncode}"

@@ -26,11 +26,11 @@ def _limit_memory() -> None:  # pragma: no cover - runs in the child
 def run_cli(
     *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None, timeout: float = TIMEOUT
 ) -> subprocess.CompletedProcess[bytes]:
-    """`python -m assistant.cli ARGS` with at most MEMORY bytes of address space and `timeout` seconds."""
+    """`python -m adapters.cli ARGS` with at most MEMORY bytes of address space and `timeout` seconds."""
     child_env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", **(env or {})}
     try:
         return subprocess.run(
-            [sys.executable, "-m", "assistant.cli", *args],
+            [sys.executable, "-m", "adapters.cli", *args],
             input=stdin if stdin is not None else b"",
             capture_output=True,
             cwd=ROOT,

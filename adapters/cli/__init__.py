@@ -1,0 +1,1 @@
+"""The command line and the terminal chat: `candidate-assistant` (`adapters.cli.main:main`)."""

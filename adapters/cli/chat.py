@@ -1,50 +1,80 @@
-"""Interactive terminal chat: the same core as the bots, with /help, /programme, /checklist, /quit."""
+"""The terminal chat: the bots' conversation service with a keyboard and a screen.
+
+Questions, follow-ups, suggestions (type their number), /dates and the guided /checklist behave as on
+Telegram and Discord, because they are the same service. Nothing is stored unless `chat --log` gave a
+database (then questions go to the staff question log); there are no reminders in a terminal.
+"""
 
 from __future__ import annotations
 
 import sys
-from datetime import date
-from typing import TextIO
+from datetime import UTC, date, datetime, time
+from typing import TYPE_CHECKING, TextIO
 
-from adapters.cli.render import BOLD, RESET, render_reply
-from assistant.context import Conversation
-from assistant.engine import Assistant
-from assistant.reply import Reply
+from adapters.cli.render import BOLD, RESET, choices, render_message
+from assistant.flood import Limits
+from assistant.kb.loader import PARIS
+from assistant.reply import Button
+from assistant.service import ConversationService, Response, Who
 
-HELP = {
-    "fr": (
-        "Commandes : /help, /programme [id|aucun], /langue fr|en, /dates, /checklist, /reset, /quit.\n"
-        "Tapez le numéro d'une suggestion pour la choisir."
-    ),
-    "en": (
-        "Commands: /help, /programme [id|none], /language fr|en, /deadlines, /checklist, /reset, /quit.\n"
-        "Type a suggestion's number to pick it."
-    ),
-}
+if TYPE_CHECKING:
+    from assistant.engine import Assistant
+    from assistant.storage import Storage
+
+WHO = Who(user="0", chat="terminal", private=True)
+UNLIMITED = Limits(messages=1_000_000, seconds=1.0, presses=1_000_000, channel_cooldown=0.0)
+"""One person at their own keyboard: no flood control."""
+
+
+def clock_for(today: date | None):  # type: ignore[no-untyped-def]
+    """The chat's clock: the real time, or the start of `today` in Paris (`--today`)."""
+    if today is None:
+        return lambda: datetime.now(UTC)
+    fixed = datetime.combine(today, time(0, 0), tzinfo=PARIS)
+    return lambda: fixed
 
 
 def run_chat(
-    assistant: Assistant, today: date | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None
+    assistant: Assistant,
+    today: date | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    storage: Storage | None = None,
 ) -> int:
     inp, out = stdin or sys.stdin, stdout or sys.stdout
     colour = out.isatty()
-    conv = Conversation(today=today)
-    last: Reply | None = None
+    service = ConversationService(
+        assistant,
+        storage,
+        platform="terminal",
+        clock=clock_for(today),
+        limits=UNLIMITED,
+        log_questions=storage is not None,
+    )
+    offered: list[Button] = []
 
     def show(text: str) -> None:
         out.write(text + "\n\n")
         out.flush()
 
-    names = ", ".join(f"{pid} ({p.programme.short_name})" for pid, p in assistant.kb.programmes.items())
-    show(
-        (f"{BOLD}candidate-assistant{RESET}" if colour else "candidate-assistant")
-        + f" — {names}\n"
-        + HELP["fr"]
-        + "\n"
-        + HELP["en"]
-    )
+    def show_response(response: Response) -> None:
+        nonlocal offered
+        numbered: list[Button] = []
+        for message in response.messages:
+            show(render_message(message, colour, start=len(numbered) + 1))
+            numbered += choices(message)
+        if numbered:
+            offered = numbered
+
+    def say_text(key: str, **values: object) -> None:
+        show(service.t(key, service.language(WHO), **values))
+
+    kb = assistant.kb
+    names = ", ".join(f"{pid} ({p.programme.short_name})" for pid, p in kb.programmes.items())
+    title = f"{BOLD}candidate-assistant{RESET}" if colour else "candidate-assistant"
+    show(f"{title} — {names}\n{service.t('terminal_help', 'fr')}\n{service.t('terminal_help', 'en')}")
     while True:
-        out.write("> " if not colour else f"{BOLD}> {RESET}")
+        out.write(f"{BOLD}> {RESET}" if colour else "> ")
         out.flush()
         line = inp.readline()
         if not line:
@@ -53,77 +83,45 @@ def run_chat(
         text = line.strip()
         if not text:
             continue
-        lang = conv.language or "fr"
         if text.startswith("/"):
-            cmd, _, arg = text[1:].partition(" ")
-            cmd, arg = cmd.lower(), arg.strip()
-            if cmd in ("quit", "exit", "q"):
+            command, _, arg = text[1:].partition(" ")
+            command, arg = command.lower(), arg.strip().lower()
+            if command in ("quit", "exit", "q"):
                 return 0
-            if cmd in ("help", "aide"):
-                show(HELP[lang])
-            elif cmd == "programme":
-                if arg.lower() in ("", "?"):
-                    current = conv.active_programme() or ("aucun" if lang == "fr" else "none")
-                    show(f"programme: {current} — {names}")
-                elif arg.lower() in ("none", "aucun", "-"):
+            conv = service.conversation(WHO)
+            if command == "programme":
+                if arg in ("", "?"):
+                    current = conv.active_programme() or service.t(
+                        "no_programme_bound", service.language(WHO)
+                    )
+                    say_text("terminal_programme", programme=current, choices=names)
+                elif arg in ("none", "aucun", "aucune", "-"):
                     conv.bound_programme = conv.programme = None
-                    show("ok")
-                elif arg.lower() in assistant.kb.programmes:
-                    conv.bound_programme = arg.lower()
-                    show(f"programme: {arg.lower()}")
+                    say_text("terminal_programme", programme="-", choices=names)
+                elif arg in kb.programmes:
+                    conv.bound_programme = arg
+                    say_text("terminal_programme", programme=arg, choices=names)
                 else:
-                    show(f"? {arg} — {names}")
-            elif cmd in ("langue", "language", "lang"):
+                    say_text("terminal_unknown_programme", programme=arg, choices=names)
+            elif command in ("langue", "language", "lang"):
                 if arg in ("fr", "en"):
                     conv.language = arg
-                    show(f"language: {arg}")
+                    say_text("terminal_language", language=arg)
                 else:
-                    show("fr | en")
-            elif cmd in ("dates", "deadlines"):
-                show(render_reply(assistant.deadlines(conv, today=today), colour))
-            elif cmd == "reset":
-                conv = Conversation(today=today, language=conv.language)
-                show("ok")
-            elif cmd == "checklist":
-                run_checklist_dialogue(assistant, conv, inp, out, today)
+                    say_text("terminal_languages")
+            elif command in ("dates", "deadlines"):
+                show_response(service.deadlines(WHO))
+            elif command == "reset":
+                language = conv.language
+                service.forget(WHO)
+                service.conversation(WHO).language = language
+                say_text("terminal_reset")
+            elif command == "checklist":
+                show_response(service.checklist(WHO))
             else:
-                show(HELP[lang])
+                say_text("terminal_help")
             continue
-        if text.isdigit() and last is not None:
-            choices = last.buttons + last.suggestions
-            index = int(text) - 1
-            if 0 <= index < len(choices):
-                last = assistant.press(choices[index].action, conv, today=today)
-                show(render_reply(last, colour))
-                continue
-        last = assistant.ask(text, conv, today=today)
-        show(render_reply(last, colour))
-
-
-def run_checklist_dialogue(
-    assistant: Assistant, conv: Conversation, inp: TextIO, out: TextIO, today: date | None
-) -> None:
-    """Drive the core's guided questionnaire in the terminal, ending with the checklist."""
-    from assistant.checklist import Questionnaire, render_text
-
-    questionnaire = Questionnaire(assistant.kb)
-    step = questionnaire.start(conv.language or "fr", programme=conv.active_programme(), today=today)
-    while True:
-        if step.error:
-            out.write(step.error + "\n")
-        if step.done and step.checklist is not None:
-            out.write(render_text(step.checklist) + "\n\n")
-            return
-        out.write(step.prompt + "\n")
-        for n, choice in enumerate(step.choices, 1):
-            out.write(f"  [{n}] {choice.label}\n")
-        out.write("? ")
-        out.flush()
-        line = inp.readline()
-        if not line or line.strip() in ("/quit", "/cancel", "/annuler"):
-            out.write("\n")
-            return
-        answer = line.strip()
-        if answer.isdigit() and 0 < int(answer) <= len(step.choices):
-            answer = step.choices[int(answer) - 1].action
-        step = questionnaire.answer(step.state, answer, today=today)
+        if text.isdigit() and 0 < int(text) <= len(offered):
+            show_response(service.press(WHO, offered[int(text) - 1].action))
+            continue
+        show_response(service.ask(WHO, text))

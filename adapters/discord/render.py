@@ -11,9 +11,9 @@ from collections.abc import Iterable
 
 import discord
 
-from adapters.discord.i18n import t
 from assistant.checklist.model import Checklist
 from assistant.checklist.view import checklist_view
+from assistant.kb.catalogue import t
 from assistant.reply import Reply
 
 CONTENT_MAX = 2000
@@ -131,21 +131,18 @@ def embed_size(embed: discord.Embed) -> int:
     return size
 
 
-def stats_embed(stats: dict, lang: str) -> discord.Embed:
-    """`storage.stats()` as an embed for moderators."""
-    embed = discord.Embed(title=t("stats_title", lang), colour=0x6A1B9A)
-    for key in ("answered", "clarified", "declined"):
-        embed.add_field(name=t(key, lang), value=str(stats.get(key, 0)), inline=True)
-    embed.add_field(
-        name=t("feedback", lang),
-        value=f"👍 {stats.get('helpful', 0)} · 👎 {stats.get('not_helpful', 0)}",
-        inline=True,
+def text_embed(title: str | None, text: str, colour: int = COLOURS["clarify"]) -> discord.Embed:
+    """An interface text (a questionnaire question, statistics) as an embed with a title."""
+    return discord.Embed(
+        title=truncate(escape(title), TITLE_MAX) if title else None,
+        description=truncate(render_blocks(text.split("\n\n")), DESCRIPTION_MAX) or None,
+        colour=colour,
     )
-    for key in ("top_questions", "top_unanswered"):
-        rows = [f"{n}× {escape(str(label or '?'))}" for label, n in stats.get(key) or []]
-        value = _fit_lines([truncate(r, 200) for r in rows], FIELD_VALUE_MAX) if rows else t("none", lang)
-        embed.add_field(name=t(key, lang), value=value, inline=False)
-    return embed
+
+
+def text_content(text: str) -> str:
+    """An interface text as message content: escaped, lists as bullets, within 2,000 characters."""
+    return truncate(render_blocks(text.split("\n\n")), CONTENT_MAX)
 
 
 def checklist_embed(checklist: Checklist, budget: int = EMBED_TOTAL_MAX) -> discord.Embed:
@@ -186,7 +183,8 @@ def checklist_embed(checklist: Checklist, budget: int = EMBED_TOTAL_MAX) -> disc
         value = truncate("\n".join(parts), FIELD_VALUE_MAX)
         if len(embed.fields) >= FIELDS_MAX - 1 or embed_size(embed) + len(name) + len(value) > budget - 100:
             rest = len(checklist.items) - n + 1
-            embed.add_field(name="…", value=f"+{rest} (📎 .ics / .txt)", inline=False)
+            note = t("checklist_full_list", v.language)
+            embed.add_field(name="…", value=f"+{rest} · 📎 {note}", inline=False)
             break
         embed.add_field(name=name, value=value, inline=False)
     return embed

@@ -1,8 +1,9 @@
-"""Buttons under the bot's answers, built as persistent `DynamicItem`s.
+"""Buttons and select menus under the bot's messages, built as persistent `DynamicItem`s.
 
-Why dynamic items: the custom_id carries everything needed (who asked, which action), so a button
-pressed days later, after a restart, still works without any stored view state. The callbacks only
-parse and delegate to the bot (`interaction.client`), which owns the logic.
+Why dynamic items: the custom id carries everything needed (the service's action payload, or who
+asked for a removable answer), so a button pressed days later, after a restart, still works without
+any stored view state. The callbacks hand the payload, untouched, to the bot (`interaction.client`),
+which passes it to the conversation service: nothing here reads it.
 """
 
 from __future__ import annotations
@@ -12,75 +13,102 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
-from adapters.discord.i18n import t
 from adapters.discord.render import truncate
-from assistant.reply import Reply
+from assistant.kb.catalogue import t
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from assistant.reply import Button
+
 CUSTOM_ID_MAX = 100
 LABEL_MAX = 80
-CLARIFY_BUTTONS_MAX = 10  # two rows
-SUGGESTIONS_MAX = 5  # one row
-
-PRESS_TEMPLATE = r"ca:p:(?P<asker>\d+):(?P<action>[^\s]{1,60})"
-REMOVE_TEMPLATE = r"ca:rm:(?P<asker>\d+)"
-FEEDBACK_TEMPLATE = r"ca:fb:(?P<asker>\d+):(?P<helpful>[yn]):(?P<intent>[^\s]*)"
-
-
-class ButtonHandler(Protocol):
-    """What the bot offers the buttons (implemented by `AssistantBot`)."""
-
-    async def handle_press(self, interaction: discord.Interaction, asker_id: int, action: str) -> None: ...
-    async def handle_remove(self, interaction: discord.Interaction, asker_id: int) -> None: ...
-    async def handle_feedback(
-        self, interaction: discord.Interaction, asker_id: int, helpful: bool, intent: str | None
-    ) -> None: ...
+ROW_MAX = 5
+ROWS_MAX = 5
+SELECT_OPTIONS_MAX = 25
+ACTION_PREFIX = "ca:a:"
+SELECT_PREFIX = "ca:s:"
 
 
-def _handler(interaction: discord.Interaction) -> ButtonHandler:
+class Presses(Protocol):
+    """What the bot offers its components (implemented by `AssistantBot`)."""
+
+    async def on_press(self, interaction: discord.Interaction, payload: str) -> None: ...
+    async def on_remove(self, interaction: discord.Interaction, asker_id: int) -> None: ...
+
+
+def _bot(interaction: discord.Interaction) -> Presses:
     return interaction.client  # type: ignore[return-value]
 
 
-class PressButton(discord.ui.DynamicItem[discord.ui.Button], template=PRESS_TEMPLATE):
-    """A clarification choice or follow-up: sends `Button.action` back to `Assistant.press()`."""
+def fits(payload: str) -> bool:
+    return len(ACTION_PREFIX + payload) <= CUSTOM_ID_MAX and re.fullmatch(r"\S+", payload) is not None
+
+
+class ActionButton(discord.ui.DynamicItem[discord.ui.Button], template=r"ca:a:(?P<payload>\S{1,95})"):
+    """A button doing one of the service's actions (a choice, a follow-up, 👍/👎, consent...)."""
 
     def __init__(
-        self, asker_id: int, action: str, label: str = "…", *, primary: bool = True, row: int | None = None
+        self, payload: str, label: str = "…", *, primary: bool = True, row: int | None = None
     ) -> None:
+        emoji_only = label in ("👍", "👎")
         style = discord.ButtonStyle.primary if primary else discord.ButtonStyle.secondary
-        button: discord.ui.Button = discord.ui.Button(
-            label=truncate(label, LABEL_MAX) or "…",
-            style=style,
-            custom_id=f"ca:p:{asker_id}:{action}",
-            row=row,
+        super().__init__(
+            discord.ui.Button(
+                label=None if emoji_only else truncate(label, LABEL_MAX) or "…",
+                emoji=label if emoji_only else None,
+                style=style,
+                custom_id=ACTION_PREFIX + payload,
+                row=row,
+            )
         )
-        super().__init__(button)
-        self.asker_id = asker_id
-        self.action = action
+        self.payload = payload
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> PressButton:
-        return cls(int(match["asker"]), match["action"], getattr(item, "label", None) or "…")
+    ) -> ActionButton:
+        return cls(match["payload"], getattr(item, "label", None) or "…")
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _handler(interaction).handle_press(interaction, self.asker_id, self.action)
+        await _bot(interaction).on_press(interaction, self.payload)
 
 
-class RemoveButton(discord.ui.DynamicItem[discord.ui.Button], template=REMOVE_TEMPLATE):
+class ActionSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"ca:s:(?P<n>\d+)"):
+    """Choices as a select menu, when there are more than buttons would hold; each option's value is
+    an action payload."""
+
+    def __init__(self, n: int, options: list[discord.SelectOption], placeholder: str | None = None) -> None:
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"{SELECT_PREFIX}{n}",
+                options=options,
+                placeholder=placeholder,
+                min_values=1,
+                max_values=1,
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ActionSelect:
+        options = list(getattr(item, "options", []) or []) or [discord.SelectOption(label="…", value="-")]
+        return cls(int(match["n"]), options)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        values = (interaction.data or {}).get("values") or []  # type: ignore[union-attr]
+        if values:
+            await _bot(interaction).on_press(interaction, str(values[0]))
+
+
+class RemoveButton(discord.ui.DynamicItem[discord.ui.Button], template=r"ca:rm:(?P<asker>\d+)"):
     """Deletes the answer; honoured only for the person who asked or a moderator."""
 
     def __init__(self, asker_id: int, label: str = "🗑", row: int | None = None) -> None:
         super().__init__(
             discord.ui.Button(
-                label=label,
-                emoji=None,
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"ca:rm:{asker_id}",
-                row=row,
+                label=label, style=discord.ButtonStyle.secondary, custom_id=f"ca:rm:{asker_id}", row=row
             )
         )
         self.asker_id = asker_id
@@ -92,59 +120,45 @@ class RemoveButton(discord.ui.DynamicItem[discord.ui.Button], template=REMOVE_TE
         return cls(int(match["asker"]), getattr(item, "label", None) or "🗑")
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _handler(interaction).handle_remove(interaction, self.asker_id)
+        await _bot(interaction).on_remove(interaction, self.asker_id)
 
 
-class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button], template=FEEDBACK_TEMPLATE):
-    """👍 / 👎: records whether the answer helped (shown in `/assistant stats`)."""
-
-    def __init__(self, asker_id: int, helpful: bool, intent: str | None, row: int | None = None) -> None:
-        custom_id = f"ca:fb:{asker_id}:{'y' if helpful else 'n'}:"
-        if intent and len(custom_id) + len(intent) <= CUSTOM_ID_MAX and not re.search(r"\s", intent):
-            custom_id += intent
-        super().__init__(
-            discord.ui.Button(
-                emoji="👍" if helpful else "👎",
-                style=discord.ButtonStyle.secondary,
-                custom_id=custom_id,
-                row=row,
-            )
-        )
-        self.asker_id = asker_id
-        self.helpful = helpful
-        self.intent = intent or None
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> FeedbackButton:
-        return cls(int(match["asker"]), match["helpful"] == "y", match["intent"] or None)
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _handler(interaction).handle_feedback(interaction, self.asker_id, self.helpful, self.intent)
+DYNAMIC_ITEMS: Sequence[type[discord.ui.DynamicItem[Any]]] = (ActionButton, ActionSelect, RemoveButton)
 
 
-DYNAMIC_ITEMS: Sequence[type[discord.ui.DynamicItem[Any]]] = (PressButton, RemoveButton, FeedbackButton)
-
-
-def _fits(asker_id: int, action: str) -> bool:
-    return (
-        len(f"ca:p:{asker_id}:{action}") <= CUSTOM_ID_MAX and re.fullmatch(r"[^\s]{1,60}", action) is not None
-    )
-
-
-def reply_view(reply: Reply, asker_id: int, lang: str, *, removable: bool = True) -> discord.ui.View | None:
-    """Clarification choices, follow-ups, then 👍 👎 🗑 on the last row; None when there is nothing."""
+def build_view(
+    choices: list[Button],
+    follow_ups: list[Button],
+    feedback: list[Button],
+    *,
+    lang: str,
+    remove_for: int | None = None,
+) -> discord.ui.View | None:
+    """Choices (primary), follow-ups (secondary), then 👍 👎 and 🗑 on the last row; a select menu when
+    the choices would not fit in buttons. None when there is nothing to show."""
     view = discord.ui.View(timeout=None)
-    clarify = [b for b in reply.buttons if _fits(asker_id, b.action)][:CLARIFY_BUTTONS_MAX]
-    for i, button in enumerate(clarify):
-        view.add_item(PressButton(asker_id, button.action, button.label, primary=True, row=i // 5))
-    follow = [b for b in reply.suggestions if _fits(asker_id, b.action)][:SUGGESTIONS_MAX]
-    for button in follow:
-        view.add_item(PressButton(asker_id, button.action, button.label, primary=False, row=2))
-    if reply.decision == "answer":
-        view.add_item(FeedbackButton(asker_id, True, reply.intent, row=4))
-        view.add_item(FeedbackButton(asker_id, False, reply.intent, row=4))
-    if removable:
-        view.add_item(RemoveButton(asker_id, label=t("remove", lang), row=4))
+    choices = [b for b in choices if fits(b.action)]
+    follow_ups = [b for b in follow_ups if fits(b.action)][:ROW_MAX]
+    rows_free = ROWS_MAX - (1 if follow_ups else 0) - (1 if feedback or remove_for is not None else 0)
+    if len(choices) > rows_free * ROW_MAX:
+        options = [
+            discord.SelectOption(label=truncate(b.label, 100) or "…", value=b.action)
+            for b in choices[:SELECT_OPTIONS_MAX]
+            if len(b.action) <= 100
+        ]
+        select = ActionSelect(0, options, placeholder=t("checklist_pick", lang))
+        select.item.row = 0
+        view.add_item(select)
+        row = 1
+    else:
+        for i, button in enumerate(choices):
+            view.add_item(ActionButton(button.action, button.label, primary=True, row=i // ROW_MAX))
+        row = (len(choices) + ROW_MAX - 1) // ROW_MAX
+    for button in follow_ups:
+        view.add_item(ActionButton(button.action, button.label, primary=False, row=row))
+    last = ROWS_MAX - 1
+    for button in feedback:
+        view.add_item(ActionButton(button.action, button.label, primary=False, row=last))
+    if remove_for is not None:
+        view.add_item(RemoveButton(remove_for, label=t("remove", lang), row=last))
     return view if view.children else None

@@ -33,4 +33,4 @@ def build_application(
     return _build(assistant, storage, token, base_url, **kwargs)
 
 
-__all__ = ["add_arguments", "build_application", "run"]
+__all__ = ["build_application", "run"]

@@ -6,7 +6,8 @@ the one place where all sends (messages, edits, documents, callback answers) get
 * a 429 (`RetryAfter`) pauses *all* outgoing requests for `retry_after` seconds (Telegram's limits are
   per bot as much as per chat), then the request is tried again, a bounded number of times;
 * a connection failure is retried with exponential backoff. `BadRequest` (our bug, retrying would not
-  help) and `TimedOut` (the message may have arrived; a retry could send it twice) are not retried.
+  help) and `TimedOut` (the message may have arrived; a retry could send it twice) are not retried,
+  nor are the start-up calls, which the bot's own start-up loop retries forever (one log line each).
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ def retry_after_seconds(exc: RetryAfter) -> float:
             warnings.simplefilter("ignore")
             value = exc.retry_after
     return value.total_seconds() if isinstance(value, dtm.timedelta) else float(value)
+
+
+STARTUP_CALLS = frozenset({"getMe", "deleteWebhook"})
+"""Retried by `adapters.telegram.app` itself, with backoff, for as long as the Bot API is unreachable."""
 
 
 class FloodControl(BaseRateLimiter[None]):
@@ -99,7 +104,7 @@ class FloodControl(BaseRateLimiter[None]):
                 raise
             except NetworkError as exc:
                 failures += 1
-                if failures > self.max_network_retries:
+                if failures > self.max_network_retries or endpoint in STARTUP_CALLS:
                     raise
                 self.network_retries += 1
                 delay = self.backoff * 2 ** (failures - 1) * (1 + random.random() / 4)  # noqa: S311

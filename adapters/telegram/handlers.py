@@ -1,10 +1,11 @@
-"""Telegram updates in, core calls out: questions, commands and button presses.
+"""Telegram updates in, conversation-service calls out, its messages rendered back.
 
-This module only translates. Every answer comes from `Assistant` (`ask`, `press`, `deadlines`); which
-programme or intent a question is about is decided by the core, never here.
+This module only translates: who wrote and where (`Who`), which service call an update is, and how a
+`Message` looks on Telegram (HTML text, inline keyboards, documents, a notification for a button's
+acknowledgement). What to answer, to whom, and when to stay quiet is the service's decision.
 
 Where the bot speaks:
-* private chats: every text message is a question; media get a short "I only read text" note;
+* private chats: every text message is a question (or a questionnaire answer); media get a short note;
 * groups: only messages that mention the bot, reply to it, or use /ask; everything else is ignored;
 * edited messages, channel posts and other update types are ignored (no handler matches them).
 """
@@ -12,10 +13,25 @@ Where the bot speaks:
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from functools import partial
+from typing import Any, TypeVar
 
-from telegram import MessageEntity, Update
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+)
 from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -25,45 +41,74 @@ from telegram.ext import (
     filters,
 )
 
-from adapters.telegram.checklist_flow import ChecklistFlow
-from adapters.telegram.render import KeyButton, keyboard, render_reply
-from adapters.telegram.state import BotState
-from adapters.telegram.texts import LANGUAGE_BUTTONS, t
-from assistant.reply import Button, Reply
+from adapters.telegram.render import CallbackCodec, KeyButton, Outgoing, render_message, render_text
+from assistant.service import ConversationService, Delivery, Response, Who
+from assistant.service import Message as ServiceMessage
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
+T = TypeVar("T")
 
+PLATFORM = "telegram"
 NEW_MESSAGES = filters.UpdateType.MESSAGE  # not edited messages, not channel posts
 PRIVATE = filters.ChatType.PRIVATE
 GROUPS = filters.ChatType.GROUPS
+MAX_TOAST = 200
+"""Telegram's limit for the notification answering a button press."""
+COMMANDS = ("start", "help", "ask", "deadlines", "checklist", "remind", "programme", "language", "forget")
+"""The command menu, in this order; descriptions are `command_<name>` in the text catalogue."""
+
+
+def who_of(update: Update, moderator: bool = False) -> Who | None:
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return None
+    private = chat.type == ChatType.PRIVATE
+    return Who(
+        user=str(user.id),
+        chat=str(chat.id),
+        private=private,
+        settings=() if private else (f"{PLATFORM}:chat:{chat.id}",),
+        locale=user.language_code,
+        moderator=moderator,
+    )
 
 
 class Handlers:
-    def __init__(self, state: BotState) -> None:
-        self.state = state
-        self.checklist = ChecklistFlow(state, self)
-        state.reminders.deliver = self.checklist.deliver_reminder
+    """The bot's handlers around one `ConversationService`."""
+
+    def __init__(self, service: ConversationService, codec: CallbackCodec | None = None) -> None:
+        self.service = service
+        self.codec = codec or CallbackCodec()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="assistant-core")
+
+    async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a service call off the event loop (one at a time, in arrival order)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, partial(fn, *args, **kwargs))
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
 
     def install(self, app: Application) -> None:
-        private_only = {"checklist": self.checklist.cmd_checklist, "remind": self.checklist.cmd_remind}
-        commands = {
-            "start": self.cmd_start,
-            "help": self.cmd_help,
-            "ask": self.cmd_ask,
-            "deadlines": self.cmd_deadlines,
-            "programme": self.cmd_programme,
-            "language": self.cmd_language,
-            "forget": self.cmd_forget,
-            **private_only,
+        commands: dict[str, Callable[..., Any]] = {
+            "start": self.service.start,
+            "help": self.service.help,
+            "deadlines": self.service.deadlines,
+            "programme": self.service.programmes,
+            "language": self.service.languages,
+            "forget": self.service.forget,
+            "checklist": self.service.checklist,
         }
-        # group -1 runs before the others: any command but /checklist ends typed questionnaire answers
+        for name, call in commands.items():
+            app.add_handler(CommandHandler(name, partial(self.on_command, call), filters=NEW_MESSAGES))
+        app.add_handler(CommandHandler("ask", self.on_ask, filters=NEW_MESSAGES))
+        app.add_handler(CommandHandler("remind", self.on_remind, filters=NEW_MESSAGES))
         app.add_handler(
-            MessageHandler(NEW_MESSAGES & PRIVATE & filters.COMMAND, self.on_any_command), group=-1
+            MessageHandler(
+                NEW_MESSAGES & PRIVATE & filters.COMMAND, partial(self.on_command, self.service.help)
+            )
         )
-        for name, callback in commands.items():
-            app.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))
-        app.add_handler(MessageHandler(NEW_MESSAGES & PRIVATE & filters.COMMAND, self.cmd_help))
         app.add_handler(MessageHandler(NEW_MESSAGES & PRIVATE & filters.TEXT, self.on_private_text))
         app.add_handler(
             MessageHandler(NEW_MESSAGES & GROUPS & filters.TEXT & ~filters.COMMAND, self.on_group_text)
@@ -71,226 +116,173 @@ class Handlers:
         app.add_handler(MessageHandler(NEW_MESSAGES & PRIVATE & ~filters.TEXT, self.on_media))
         app.add_handler(CallbackQueryHandler(self.on_button))
 
-    async def on_any_command(self, update: Update, context: Context) -> None:
-        message, user = update.effective_message, update.effective_user
-        if message is None or user is None or not message.text:
-            return
-        if message.text.split()[0].split("@")[0].lower() != "/checklist":
-            self.checklist.leave_typing(user.id)
+    # events -> service ------------------------------------------------------------------------------
+    async def on_command(self, call: Callable[[Who], Response], update: Update, context: Context) -> None:
+        who = who_of(update)
+        if who is not None:
+            await self.deliver(update, context.bot, await self.call(call, who))
 
-    # questions ----------------------------------------------------------------------------------------------
+    async def on_ask(self, update: Update, context: Context) -> None:
+        who = who_of(update)
+        if who is not None:
+            question = " ".join(context.args or [])
+            await self.deliver(update, context.bot, await self.call(self.service.ask, who, question))
+
+    async def on_remind(self, update: Update, context: Context) -> None:
+        who = who_of(update)
+        if who is not None:
+            off = bool(context.args) and context.args[0].lower() in ("off", "stop", "non", "no")
+            await self.deliver(update, context.bot, await self.call(self.service.remind, who, not off))
+
     async def on_private_text(self, update: Update, context: Context) -> None:
-        message = update.effective_message
-        assert message is not None and message.text is not None
-        if self.checklist.waiting_for_text(update):
-            if await self.state.admit(update, context.bot):
-                await self.checklist.on_text(update, context, message.text)
-            return
-        await self.answer(update, context, message.text)
+        who, message = who_of(update), update.effective_message
+        if who is not None and message is not None and message.text is not None:
+            await self.deliver(update, context.bot, await self.call(self.service.ask, who, message.text))
 
     async def on_group_text(self, update: Update, context: Context) -> None:
         question = addressed_text(update, context.bot.id, context.bot.username)
-        if question is None:
-            return
-        if not question:  # "@bot" alone
-            if await self.state.admit(update, context.bot):
-                await self.say(update, context, t(self.state.language(update), "ask_usage"))
-            return
-        await self.answer(update, context, question)
-
-    async def cmd_ask(self, update: Update, context: Context) -> None:
-        question = " ".join(context.args or []).strip()
-        if not question:
-            if await self.state.admit(update, context.bot):
-                await self.say(update, context, t(self.state.language(update), "ask_usage"))
-            return
-        await self.answer(update, context, question)
-
-    async def answer(self, update: Update, context: Context, text: str) -> None:
-        """Ask the core and send its reply (rate limit first: the core is the expensive part)."""
-        chat, user = update.effective_chat, update.effective_user
-        assert chat is not None
-        if not await self.state.admit(update, context.bot):
-            return
-        conv = self.state.conversation(chat, user)
-        reply = self.state.assistant.ask(
-            text, conv, language=self._forced_language(update), now=self.state.now()
-        )
-        # Statistics for staff: a commit per question, kept off the event loop so other chats don't wait.
-        await asyncio.to_thread(
-            self.state.storage.record, self.state.chat_scope(chat), reply.decision, reply.intent, text
-        )
-        await self.send_reply(update, context, reply)
-
-    def _forced_language(self, update: Update) -> str | None:
-        """The language the user chose with /language or /start (None: the core detects it)."""
-        lang = self.state.prefs(update.effective_user).get("language")
-        return lang if lang in ("fr", "en") else None
-
-    async def send_reply(self, update: Update, context: Context, reply: Reply) -> None:
-        chat = update.effective_chat
-        assert chat is not None
-        messages = render_reply(reply, self.state.codec)
-        await self.state.send(context.bot, chat.id, messages, reply_to=self.state.reply_target(update))
-
-    async def say(
-        self, update: Update, context: Context, text: str, rows: list[list[KeyButton]] | None = None
-    ) -> None:
-        chat = update.effective_chat
-        assert chat is not None
-        await self.state.send_text(context.bot, chat.id, text, rows, reply_to=self.state.reply_target(update))
+        who = who_of(update)
+        if question is not None and who is not None:  # "" (the bot alone) gets the usage
+            await self.deliver(update, context.bot, await self.call(self.service.ask, who, question))
 
     async def on_media(self, update: Update, context: Context) -> None:
-        if await self.state.admit(update, context.bot):
-            await self.say(update, context, t(self.state.language(update), "only_text"))
+        who = who_of(update)
+        if who is not None:
+            await self.deliver(update, context.bot, await self.call(self.service.only_text, who))
 
-    # commands ---------------------------------------------------------------------------------------------------
-    async def cmd_start(self, update: Update, context: Context) -> None:
-        if not await self.state.admit(update, context.bot):
-            return
-        lang = self.state.language(update)
-        if update.effective_chat is not None and update.effective_chat.type != ChatType.PRIVATE:
-            await self.say(update, context, t(lang, "help"))
-            return
-        await self.say(update, context, t(lang, "choose_language"), language_rows())
-
-    async def cmd_help(self, update: Update, context: Context) -> None:
-        if await self.state.admit(update, context.bot):
-            await self.say(update, context, t(self.state.language(update), "help"))
-
-    async def cmd_language(self, update: Update, context: Context) -> None:
-        if await self.state.admit(update, context.bot):
-            await self.say(
-                update, context, t(self.state.language(update), "choose_language"), language_rows()
-            )
-
-    async def cmd_programme(self, update: Update, context: Context) -> None:
-        if not await self.state.admit(update, context.bot):
-            return
-        chat = update.effective_chat
-        if chat is not None and chat.type != ChatType.PRIVATE:
-            # in a group, /programme binds the whole chat (admins only, checked when they choose)
-            lang = self.state.language(update)
-            choices = [
-                Button(label=b.label, action="bind:" + b.action.partition(":")[2])
-                for b in self.state.assistant.programme_buttons(lang)
-            ]
-            choices.append(Button(label=t(lang, "bind_none"), action="bind:"))
-            await self.say(
-                update, context, t(lang, "choose_group_programme"), keyboard(choices, self.state.codec)
-            )
-            return
-        await self.ask_programme(update, context, "choose_programme")
-
-    async def bind_programme(self, update: Update, context: Context, action: str) -> None:
-        """`bind:<id>` under /programme in a group: a chat administrator binds (or unbinds) the programme
-        every member's questions are about; stored, so it survives a restart."""
-        chat, user = update.effective_chat, update.effective_user
-        assert chat is not None
-        lang = self.state.language(update)
-        if user is None or chat.type == ChatType.PRIVATE:
-            return
-        member = await context.bot.get_chat_member(chat.id, user.id)
-        if member.status not in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER):
-            await self.say(update, context, t(lang, "admins_only"))
-            return
-        programme = action.partition(":")[2] or None
-        if programme is not None and programme not in self.state.assistant.kb.programmes:
-            await self.say(update, context, t(lang, "button_expired"))
-            return
-        self.state.storage.set_setting(self.state.chat_scope(chat), "programme", programme)
-        self.state.conversation(chat, user).bound_programme = programme
-        if programme is None:
-            await self.say(update, context, t(lang, "group_unbound"))
-        else:
-            name = self.state.assistant.kb.programmes[programme].programme.short_name
-            await self.say(update, context, t(lang, "group_bound", programme=name))
-
-    async def ask_programme(self, update: Update, context: Context, key: str) -> None:
-        lang = self.state.language(update)
-        buttons = self.state.assistant.programme_buttons(lang)
-        if not buttons:
-            await self.say(update, context, t(lang, "no_programme"))
-            return
-        await self.say(update, context, t(lang, key), keyboard(buttons, self.state.codec))
-
-    async def cmd_deadlines(self, update: Update, context: Context) -> None:
-        chat = update.effective_chat
-        assert chat is not None
-        if not await self.state.admit(update, context.bot):
-            return
-        conv = self.state.conversation(chat, update.effective_user)
-        reply = self.state.assistant.deadlines(
-            conv, now=self.state.now(), language=self.state.language(update)
-        )
-        await self.send_reply(update, context, reply)
-
-    async def cmd_forget(self, update: Update, context: Context) -> None:
-        """Erase everything stored about the user: preferences, profile, reminders (and their timers)."""
-        user, chat = update.effective_user, update.effective_chat
-        if user is None or chat is None:
-            return
-        lang = self.state.language(update)
-        key = self.state.user_key(user)
-        self.state.reminders.cancel_user(key)
-        self.state.storage.forget(key)
-        self.checklist.forget(user.id)
-        self.state.conversations.drop(lambda chat_id: chat_id == user.id)  # the private chat's context
-        self.state.limiter.forget(key)
-        self.state.button_limiter.forget(key)
-        await self.say(update, context, t(lang, "forget_done"))
-
-    # buttons --------------------------------------------------------------------------------------------------------
     async def on_button(self, update: Update, context: Context) -> None:
         query = update.callback_query
         assert query is not None
-        await self.state.quietly(query.answer())  # stops the button's spinner whatever happens next
-        if not await self.state.admit(update, context.bot):
+        who = who_of(update)
+        if who is None or update.effective_chat is None:  # a button under an inline-mode message
+            await quietly(query.answer())
             return
-        if update.effective_chat is None:  # a button under an inline-mode message: not ours to answer
-            return
-        action = self.state.codec.decode(query.data or "")
-        if action is None:
-            await self.say(update, context, t(self.state.language(update), "button_expired"))
-            return
-        if action.startswith("lang:"):
-            await self.choose_language(update, context, action)
-        elif action.startswith("bind:"):
-            await self.bind_programme(update, context, action)
-        elif self.checklist.handles(action):
-            await self.checklist.on_button(update, context, action)
-        else:
-            await self.press(update, context, action)
+        payload = self.codec.decode(query.data or "") or ""
+        if self.service.requires_moderator(payload):
+            who = replace(who, moderator=await self._is_admin(context.bot, update))
+        ref = f"{update.effective_chat.id}:{query.message.message_id if query.message else query.id}"
+        try:
+            response = await self.call(self.service.press, who, payload, ref)
+        except BaseException:
+            await quietly(query.answer())  # stop the button's spinner whatever happened
+            raise
+        await self.deliver(update, context.bot, response)
 
-    async def choose_language(self, update: Update, context: Context, action: str) -> None:
-        """`lang:<fr|en>`: remember the choice, let the core greet in that language, then (first time in a
-        private chat) offer the programmes."""
+    async def _is_admin(self, bot: Bot, update: Update) -> bool:
         chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None or chat.type == ChatType.PRIVATE:
+            return False
+        try:
+            member = await bot.get_chat_member(chat.id, user.id)
+        except TelegramError as exc:
+            log.info("could not read a member's status: %s", exc)
+            return False
+        return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+
+    # service -> Telegram ----------------------------------------------------------------------------------
+    async def deliver(self, update: Update, bot: Bot, response: Response) -> None:
+        """Send a response: a button's acknowledgement as its notification, a questionnaire step in place
+        of the question it answers, everything else as new messages (as replies in groups)."""
+        query = update.callback_query
+        chat = update.effective_chat
         assert chat is not None
-        conv = self.state.conversation(chat, user)
-        reply = self.state.assistant.press(action, conv, now=self.state.now())
-        lang = conv.language
-        if chat.type == ChatType.PRIVATE and user is not None and lang in ("fr", "en"):
-            self.state.storage.set_prefs(self.state.user_key(user), language=lang)
-        await self.send_reply(update, context, reply)
-        if chat.type == ChatType.PRIVATE and not conv.active_programme():
-            await self.ask_programme(update, context, "choose_programme")
+        toast = None
+        messages = list(response.messages)
+        if query is not None:
+            acks = [m for m in messages if m.ack]
+            if acks and len(acks[0].text) <= MAX_TOAST:
+                toast = acks[0].text
+                messages = [m for m in messages if m is not acks[0]]
+            await quietly(query.answer(toast))
+        reply_to = reply_target(update)
+        for message in messages:
+            if (
+                message.edit
+                and query is not None
+                and query.message is not None
+                and await self._edit(query.message, message)
+            ):
+                continue
+            await self.send(bot, chat.id, message, reply_to=reply_to)
+            reply_to = None
 
-    async def press(self, update: Update, context: Context, action: str) -> None:
-        """A core button (clarification, suggestion, programme choice): the core answers."""
-        chat, user = update.effective_chat, update.effective_user
-        assert chat is not None
-        conv = self.state.conversation(chat, user)
-        before = conv.programme
-        reply = self.state.assistant.press(action, conv, now=self.state.now())
-        if conv.programme and conv.programme != before and chat.type == ChatType.PRIVATE and user is not None:
-            # Remember the choice for the next session (the core has set it on the conversation).
-            self.state.storage.set_prefs(self.state.user_key(user), programme=conv.programme)
-        await self.send_reply(update, context, reply)
+    async def _edit(self, target: Any, message: ServiceMessage) -> bool:
+        """Show `message` in place of the message a button was under (False: send it anew instead)."""
+        rendered = render_message(message, self.codec)
+        if len(rendered) != 1 or message.files:
+            return False
+        try:
+            await target.edit_text(rendered[0].html, reply_markup=markup(rendered[0].keyboard))
+        except BadRequest as exc:
+            if "not modified" in str(exc):  # the same question again: already on screen
+                return True
+            log.info("could not edit a message in place (%s); sending it anew", exc)
+            return False
+        return True
+
+    async def send(
+        self, bot: Bot, chat_id: int, message: ServiceMessage, reply_to: int | None = None
+    ) -> None:
+        await self.send_outgoing(bot, chat_id, render_message(message, self.codec), reply_to)
+        for attachment in message.files:
+            await bot.send_document(
+                chat_id,
+                document=attachment.data,
+                filename=attachment.name,
+                caption=html.escape(attachment.caption, quote=False) or None,
+            )
+
+    async def send_outgoing(
+        self, bot: Bot, chat_id: int, messages: Sequence[Outgoing], reply_to: int | None = None
+    ) -> list[Message]:
+        """Send rendered messages in order (HTML is the application's default parse mode). Flood waits
+        and network retries happen below, in `FloodControl`; a chat that blocked the bot is skipped."""
+        sent: list[Message] = []
+        for i, out in enumerate(messages):
+            params = (
+                ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to and i == 0 else None
+            )
+            try:
+                sent.append(
+                    await bot.send_message(
+                        chat_id, out.html, reply_markup=markup(out.keyboard), reply_parameters=params
+                    )
+                )
+            except Forbidden:
+                log.info("chat %s blocked the bot or is gone; message dropped", chat_id)
+                break
+        return sent
+
+    async def send_reminder(self, bot: Bot, delivery: Delivery) -> None:
+        """A reminder, worded by the service, to the person's private chat (errors are the service's to log)."""
+        sent = await self.send_outgoing(bot, int(delivery.reminder.chat), render_text(delivery.text))
+        if not sent:
+            raise Forbidden(f"chat {delivery.reminder.chat} blocked the bot")
 
 
-def language_rows() -> list[list[KeyButton]]:
-    return [[KeyButton(label, data) for label, data in LANGUAGE_BUTTONS]]
+def markup(rows: Sequence[Sequence[KeyButton]]) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in rows]
+    )
+
+
+def reply_target(update: Update) -> int | None:
+    """In groups we answer as a reply to the question, so the thread stays readable."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None or chat.type == ChatType.PRIVATE or update.callback_query:
+        return None
+    return message.message_id
+
+
+async def quietly(coro: Any) -> Any:
+    """Await a best-effort call (answering a button press) and ignore its failure."""
+    try:
+        return await coro
+    except TelegramError as exc:
+        log.debug("best-effort call failed: %s", exc)
+        return None
 
 
 def addressed_text(update: Update, bot_id: int, bot_username: str | None) -> str | None:

@@ -13,8 +13,13 @@ import html
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from assistant.reply import Button, Reply
+from assistant.kb.catalogue import t
+from assistant.reply import Button, Reply, colon
+
+if TYPE_CHECKING:
+    from assistant.service import Message
 
 MAX_MESSAGE = 4096
 """Telegram's limit for a message text. We measure the HTML source in UTF-16 units, which is never less
@@ -150,7 +155,7 @@ def reply_paragraphs(reply: Reply) -> list[Paragraph]:
             spans.extend(_link_spans(link.label, link.url))
         out.append(spans)
     if reply.source is not None:
-        prefix = "Source : " if reply.language == "fr" else "Source: "
+        prefix = t("source", reply.language) + colon(reply.language)
         out.append([Span(prefix), *_link_spans(reply.source.label, reply.source.url)])
     return out
 
@@ -242,4 +247,31 @@ def render_text(
     texts = pack(text_paragraphs(text), limit) or ["…"]
     out = [Outgoing(t) for t in texts]
     out[-1].keyboard = rows or []
+    return out
+
+
+def render_message(message: Message, codec: CallbackCodec, limit: int = MAX_MESSAGE) -> list[Outgoing]:
+    """A service message as Telegram messages: its title in bold, its text or reply, a checklist as
+    text; its choices, then 👍 👎, as the inline keyboard of the last one. (Files are sent apart.)"""
+    from assistant.checklist import render_text as checklist_text
+
+    paragraphs: list[Paragraph] = []
+    if message.title:
+        paragraphs.append([Span(message.title, bold=True)])
+    if message.text:
+        paragraphs.extend(text_paragraphs(message.text))
+    rows: list[list[KeyButton]] = []
+    if message.reply is not None:
+        paragraphs.extend(reply_paragraphs(message.reply))
+        rows += keyboard(message.reply.buttons, codec) + keyboard(message.reply.suggestions, codec)
+    if message.checklist is not None:
+        paragraphs.extend(text_paragraphs(checklist_text(message.checklist)))
+    per_row = 2 if len(message.buttons) > 3 else 1
+    rows += keyboard(message.buttons, codec, per_row=per_row)
+    if message.feedback:
+        rows += keyboard(message.feedback, codec, per_row=len(message.feedback))
+    if not paragraphs:
+        return []
+    out = [Outgoing(text) for text in pack(paragraphs, limit) or ["…"]]
+    out[-1].keyboard = rows
     return out

@@ -334,7 +334,7 @@ def build_checklist(
     if over:
         notices = [
             composer.session_over_head(pdata, lang, now),
-            msg("checklist_next_session", lang, session=pdata.session_label(now)),
+            msg("next_session", lang, session=pdata.session_label(now)),
             composer.session_over_next(pdata, lang, now, preparation=False),
         ]
     rule = result.decision.rule

@@ -1,7 +1,8 @@
 """Reading free-text answers as candidates write them ("L3", "bac+2", "5 ans d'expérience",
 "I have a bachelor from Brazil", "je sais pas") into profile values.
 
-All words come from `answers.yaml`; this module only knows how to look for them.
+All words come from the knowledge folder's `profile.yaml` (its `vocabulary`); this module only knows how
+to look for them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from functools import lru_cache
 from typing import Any, get_args
 
 from assistant.checklist.profile import Profile
-from assistant.checklist.texts import contains, data, normalize, words
+from assistant.checklist.texts import contains, data, normalize, per_profile, words
 
 
 @dataclass
@@ -262,9 +263,13 @@ _TARGET = re.compile(r"\b(?:le|au|du|ce|votre|your|the|this|ton|vos|pour le|at) 
 """The programme a candidate applies to ("tenter le master"), not a diploma they hold."""
 
 
-@lru_cache(maxsize=1)
 def _signal_words() -> tuple[str, ...]:
-    """Every word that can start a fact: diploma names, origins, experience and French-level words."""
+    """Every word that can start a fact: diploma names, origins, experience and French-level words
+    (of the profile.yaml in use)."""
+    return per_profile("signal_words", lambda _: _gather_signal_words())
+
+
+def _gather_signal_words() -> tuple[str, ...]:
     vocab = data()["vocabulary"]
     out: list[str] = []
     for entry in vocab.get("diplomas", []):

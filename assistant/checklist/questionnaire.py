@@ -16,7 +16,16 @@ from assistant.checklist.build import build_checklist
 from assistant.checklist.model import Checklist
 from assistant.checklist.parse import Parsed, read, read_button
 from assistant.checklist.profile import Profile
-from assistant.checklist.texts import choices, contains, msg, normalize, question, value_label, words
+from assistant.checklist.texts import (
+    choices,
+    contains,
+    field_type,
+    msg,
+    normalize,
+    question,
+    value_label,
+    words,
+)
 from assistant.kb.loader import KnowledgeBase
 from assistant.reply import Button
 
@@ -201,8 +210,7 @@ class Questionnaire:
 
     def _choices(self, name: str, lang: str) -> list[Button]:
         listed = choices(name)
-        annotation = str(Profile.model_fields[name].annotation)
-        if not listed and "bool" in annotation:
+        if not listed and field_type(name) == "bool":
             listed = [{"value": v, lang: value_label(v, lang)} for v in ("yes", "no")]
         buttons = [Button(label=c.get(lang) or c["value"], action=f"{PREFIX}{c['value']}") for c in listed]
         buttons.append(Button(label=value_label("unknown", lang), action=f"{PREFIX}unknown"))

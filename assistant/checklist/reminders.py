@@ -3,6 +3,7 @@ has `reminder: true` and concerns the profile (its `when` holds, or cannot be de
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -109,14 +110,12 @@ def subscribe(
     return stored
 
 
-def days_before_text(lang: str) -> str:
-    """`7 jours et 1 jour` / `7 days and 1 day`: how the bots describe DAYS_BEFORE to candidates."""
-
-    def one(n: int) -> str:
-        if lang == "en":
-            return f"{n} day" + ("s" if n > 1 else "")
-        return f"{n} jour" + ("s" if n > 1 else "")
-
-    parts = [one(n) for n in DAYS_BEFORE]
-    joiner = " and " if lang == "en" else " et "
-    return ", ".join(parts[:-1]) + joiner + parts[-1] if len(parts) > 1 else parts[0]
+def days_before_text(lang: str, t: Callable[..., str] | None = None) -> str:
+    """`7 jours et 1 jour` / `7 days and 1 day`: how the bots describe DAYS_BEFORE to candidates, in
+    the words of the text catalogue (`t` is a `kb.t`; default: the knowledge base in use)."""
+    if t is None:
+        from assistant.kb.catalogue import t
+    parts = [t("days_one" if n == 1 else "days_many", lang, n=n) for n in DAYS_BEFORE]
+    if len(parts) == 1:
+        return parts[0]
+    return t("list_and", lang, first=", ".join(parts[:-1]), last=parts[-1])

@@ -1,62 +1,99 @@
-"""Access to `answers.yaml`: field labels, question texts, vocabulary and the fixed checklist phrases.
+"""The checklist's words, read from the knowledge folder: its fixed phrases from the text catalogue
+(`texts.yaml`, keys `checklist_<name>`), field labels, questions, choices and the reading vocabulary
+from `profile.yaml`.
 
-Kept as data so recruitment staff can reword questions or add a diploma name without touching code.
+Kept as data so recruitment staff can reword a question or add a diploma name without touching code;
+the functions below only look things up in the knowledge base in use (`assistant.kb.catalogue`).
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any, TypeVar
 
-from assistant.limits import SETTINGS
+from assistant.kb import catalogue
+from assistant.kb.models import ProfileFile
 from assistant.text.normalize import strip_accents
-from assistant.yamlfile import load
 
-DATA_FILE = Path(__file__).with_name("answers.yaml")
+T = TypeVar("T")
+
+PREFIX = "checklist_"
+"""Catalogue keys of the checklist's phrases: `msg("heading", …)` reads `checklist_heading`."""
 
 
-@cache
+def profile() -> ProfileFile:
+    kb = catalogue.active()
+    if kb.profile is None:  # a loaded knowledge base always has one (kb check requires profile.yaml)
+        raise RuntimeError(f"{kb.root}: profile.yaml is missing")
+    return kb.profile
+
+
 def data() -> dict[str, Any]:
-    return load(DATA_FILE, SETTINGS)
+    """profile.yaml as plain data (`fields`, `values`, `vocabulary`), for the free-text reader."""
+    return per_profile("data", lambda model: model.model_dump())
 
 
-def _pick(entry: dict[str, str] | None, lang: str, default: str) -> str:
-    if not entry:
-        return default
-    return entry.get("en" if lang == "en" else "fr") or default
+_cache: dict[int, tuple[ProfileFile, dict[str, Any]]] = {}
+
+
+def per_profile(name: str, build: Callable[[ProfileFile], T]) -> T:
+    """`build(profile)` for the profile.yaml in use, computed once per knowledge base (the reader's
+    derived word lists and patterns), so a reload or another `--kb` is never read from a stale copy."""
+    model = profile()
+    hit = _cache.get(id(model))
+    if hit is None or hit[0] is not model:
+        if len(_cache) > 8:  # a few knowledge bases per process at most (tests load copies)
+            _cache.clear()
+        hit = (model, {})
+        _cache[id(model)] = hit
+    values = hit[1]
+    if name not in values:
+        values[name] = build(model)
+    return values[name]
 
 
 def msg(key: str, lang: str, **values: Any) -> str:
-    """A fixed phrase in `lang`, with `{name}` slots filled."""
-    text = _pick(data()["messages"].get(key), lang, key)
-    return text.format(**values) if values else text
+    """A checklist phrase in `lang`, with its `{name}` slots filled (`checklist_<key>` in texts.yaml)."""
+    return catalogue.t(PREFIX + key, "en" if lang == "en" else "fr", **values)
 
 
 def field_label(name: str, lang: str) -> str:
-    return _pick(data()["fields"].get(name, {}).get("label"), lang, name)
+    declared = profile().fields.get(name)
+    return declared.label.get(lang) if declared is not None else name
 
 
 def question(name: str, lang: str) -> str:
-    return _pick(data()["fields"].get(name, {}).get("question"), lang, field_label(name, lang) + " ?")
+    declared = profile().fields.get(name)
+    if declared is not None and declared.question is not None:
+        return declared.question.get(lang)
+    return field_label(name, lang) + " ?"
+
+
+def field_type(name: str) -> str | None:
+    """The declared type of a profile field (`bool`, `level`, `number`, `choice`...), None if unknown."""
+    declared = profile().fields.get(name)
+    return declared.type if declared is not None else None
 
 
 def choices(name: str) -> list[dict[str, str]]:
-    return list(data()["fields"].get(name, {}).get("choices") or [])
+    declared = profile().fields.get(name)
+    return [c.model_dump() for c in declared.choices] if declared is not None else []
 
 
 def value_text(name: str, value: Any, lang: str) -> str:
     """How a profile value reads in a sentence ("oui", "bac + 3", "formation initiale")."""
-    values = data()["values"]
+    data_ = profile()
     if isinstance(value, bool):
-        return _pick(values["yes" if value else "no"], lang, str(value))
+        return data_.values["yes" if value else "no"].get(lang)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, str) and value in values:
-        return _pick(values[value], lang, value)
-    template = data()["fields"].get(name, {}).get("value")
-    return _pick(template, lang, "{value}").format(value=value)
+    if isinstance(value, str) and value in data_.values:
+        return data_.values[value].get(lang)
+    declared = data_.fields.get(name)
+    template = declared.value.get(lang) if declared is not None and declared.value is not None else "{value}"
+    return template.replace("{value}", str(value))
 
 
 def normalize(text: str) -> str:
@@ -84,12 +121,13 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])") if p else None
 
 
-@cache
 def words(key: str) -> tuple[str, ...]:
+    """A vocabulary list of profile.yaml, as a tuple: the parser caches its compiled pattern by it."""
     return tuple(data()["vocabulary"].get(key) or ())
 
 
 def value_label(value: str, lang: str) -> str:
     """A button label for a canonical value ("yes" -> "Oui")."""
-    text = _pick(data()["values"].get(value), lang, value)
+    wording = profile().values.get(value)
+    text = wording.get(lang) if wording is not None else value
     return text[:1].upper() + text[1:]

@@ -3,8 +3,9 @@
 Why a view: each channel used to word a checklist itself, and they drifted (Discord said "overdue" for a
 past publication date the text called "past"). Here every phrase is decided once — the verdict header,
 each item's date and status, its tags and whether it is flagged — and channels only lay the pieces out
-within their own limits and escaping. Pure and platform-free: it reads a `Checklist` and the fixed
-checklist phrases, nothing else.
+within their own limits and escaping. Pure and platform-free: it reads a `Checklist` and the text
+catalogue (the `checklist_<name>` phrases, and the answers' own words for "tomorrow", "in n days",
+"ongoing"), nothing else.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import date, datetime
 from assistant.checklist.fmt import format_date, format_due
 from assistant.checklist.model import Checklist, ChecklistItem, ItemLink
 from assistant.checklist.texts import msg
+from assistant.kb import catalogue
 from assistant.reply import colon
 
 
@@ -87,7 +89,7 @@ def when_text(item: ChecklistItem, today: date, lang: str) -> str:
         return f"{_moment(item, item.due, lang)} — {_countdown(item, item.days_left, lang)}"
     first, last = item.starts.date(), item.ends.date()
     if first <= today <= last:
-        status = msg("ongoing", lang, end=_moment(item, item.ends, lang))
+        status = catalogue.t("ongoing", lang, end=_moment(item, item.ends, lang))  # as in answers
     else:
         status = _countdown(item, ((last if today > last else first) - today).days, lang)
     span = (
@@ -110,9 +112,9 @@ def _countdown(item: ChecklistItem, days_left: int | None, lang: str) -> str:
         return msg("overdue" if item.deadline else "past", lang, n=-days_left)
     if days_left == 0:
         return msg("today", lang)
-    if days_left == 1:
-        return msg("tomorrow", lang)
-    return msg("days_left", lang, n=days_left)
+    if days_left == 1:  # the same words as in answers
+        return catalogue.t("tomorrow", lang)
+    return catalogue.t("in_days", lang, n=days_left)
 
 
 def item_view(number: int, item: ChecklistItem, c: Checklist) -> ItemView:

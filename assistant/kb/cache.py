@@ -23,6 +23,7 @@ _CODE = (
     "kb/loader.py",
     "kb/templates.py",
     "kb/yamlpos.py",
+    "kb/required.py",
     "kb/folder.py",
     "yamlfile.py",
     "dates.py",

@@ -24,12 +24,14 @@ from assistant.kb.models import (
     Glossary,
     GlossaryFile,
     I18n,
+    ProfileFile,
     Programme,
     ProgrammeFile,
     TextsFile,
     Topic,
     TopicsFile,
 )
+from assistant.kb.required import CHAT_TEXTS, CHECKLIST_TEXTS, COMMAND_TEXTS
 from assistant.kb.templates import (
     COUNTABLES,
     DOC_SETS,
@@ -54,22 +56,14 @@ SINGULAR = {
     "requirements": "requirement",
     "messages": "message",
 }
-PROFILE_FIELDS = {
-    "programme",
-    "diploma_level",
-    "diploma_rncp",
-    "foreign_diploma",
-    "french_level",
-    "professional_experience_years",
-    "repeated_year",
-    "polytechnique_4a",
-    "training_mode",
-    "language",
-}
-"""Fields a condition may test: the candidate profile of assistant.checklist (kept here so the checker
-does not import the checklist package)."""
 TOPICS_FILE, GLOSSARY_FILE, TEXTS_FILE = "topics.yaml", "glossary.yaml", "texts.yaml"
-SHARED_FILES = {TOPICS_FILE: TopicsFile, GLOSSARY_FILE: GlossaryFile, TEXTS_FILE: TextsFile}
+PROFILE_FILE = "profile.yaml"
+SHARED_FILES = {
+    TOPICS_FILE: TopicsFile,
+    GLOSSARY_FILE: GlossaryFile,
+    TEXTS_FILE: TextsFile,
+    PROFILE_FILE: ProfileFile,
+}
 """The shared files of a knowledge folder; every other `.yaml` file is one programme."""
 REQUIRED_TEXTS = (
     "clarify_programme",
@@ -108,7 +102,7 @@ REQUIRED_TEXTS = (
     "url_incomplete",
     "verdict_pending",
     "verdict_depends",
-)
+) + (CHAT_TEXTS + CHECKLIST_TEXTS + COMMAND_TEXTS)
 """Every fixed text the composer and the bots use: a knowledge base without one is incomplete."""
 
 
@@ -206,6 +200,12 @@ class KnowledgeBase:
     topics: dict[str, Topic] = field(default_factory=dict)
     glossary: Glossary = field(default_factory=Glossary)
     texts: dict[str, I18n] = field(default_factory=dict)
+    profile: ProfileFile | None = None
+    """The candidate profile's fields, value wordings and reading vocabulary (profile.yaml)."""
+
+    def profile_fields(self) -> set[str]:
+        """The facts about a candidate that conditions may test (the fields profile.yaml declares)."""
+        return set(self.profile.fields) if self.profile is not None else set()
 
     def t(self, key: str, lang: str, **values: object) -> str:
         """The fixed text `key` in `lang`, with its `{name}` slots filled from `values`."""
@@ -302,6 +302,9 @@ def load(root: str | Path | None = None, *, cache: bool = True) -> KnowledgeBase
         key = kb_cache.key(folder)
         cached = kb_cache.read(key) if key else None
         if cached is not None:
+            from assistant.kb import catalogue
+
+            catalogue.use(cached)
             return cached
     kb, problems = check(folder)
     errors = [p for p in problems if not p.warning]
@@ -310,6 +313,9 @@ def load(root: str | Path | None = None, *, cache: bool = True) -> KnowledgeBase
     assert kb is not None
     if cache and key:
         kb_cache.write(key, kb)
+    from assistant.kb import catalogue
+
+    catalogue.use(kb)
     return kb
 
 
@@ -384,6 +390,8 @@ def check(root: str | Path | None = None) -> tuple[KnowledgeBase | None, list[Pr
                 kb.glossary = shared.glossary
             elif isinstance(shared, TextsFile):
                 kb.texts = shared.texts
+            elif isinstance(shared, ProfileFile):
+                kb.profile = shared
             continue
         pf = _validate(ProgrammeFile, data, pos, problems)
         read_ok[path.name] = pf is not None
@@ -416,7 +424,7 @@ def check(root: str | Path | None = None) -> tuple[KnowledgeBase | None, list[Pr
                     1,
                     "-",
                     f"{name} is missing",
-                    "a knowledge folder holds topics.yaml, glossary.yaml, texts.yaml and one file per programme",
+                    "a knowledge folder holds topics.yaml, glossary.yaml, texts.yaml, profile.yaml and one file per programme",
                 )
             )
     if not kb.programmes and not problems:
@@ -535,8 +543,12 @@ def _cross_checks(
     kb: KnowledgeBase, positions: dict[str, Positions], read_ok: dict[str, bool], topic_rows: dict[str, int]
 ) -> list[Problem]:
     out: list[Problem] = []
+    fields = kb.profile_fields() if read_ok.get(PROFILE_FILE, False) else None
     for pdata in kb.programmes.values():
-        out.extend(_programme_checks(pdata, positions[pdata.path]))
+        out.extend(_programme_checks(pdata, positions[pdata.path], fields))
+    profile_pos = _shared_positions(positions, PROFILE_FILE)
+    if kb.profile is not None and profile_pos is not None:
+        out.extend(_profile_checks(kb.profile, profile_pos))
     texts_ok = read_ok.get(TEXTS_FILE, False)
     if texts_ok:
         out.extend(_text_checks(kb, _shared_positions(positions, TEXTS_FILE)))
@@ -834,6 +846,39 @@ def _check_placeholder(
     return None
 
 
+def _profile_checks(profile: ProfileFile, pos: Positions) -> list[Problem]:
+    """What pydantic cannot see in profile.yaml: the programme field, the values every questionnaire
+    offers, and training-mode words for modes that exist."""
+    out: list[Problem] = []
+
+    def add(loc: tuple, entry: str, message: str, hint: str) -> None:
+        line, col = pos.at(loc)
+        out.append(Problem(pos.file, line, col, entry, message, hint))
+
+    programme = profile.fields.get("programme")
+    if programme is None or programme.type != "programme":
+        add(("fields",), "programme", "the `programme` field is missing", "declare it with `type: programme`")
+    for value in ("yes", "no", "unknown"):
+        if value not in profile.values:
+            add(
+                ("values",),
+                value,
+                f"value `{value}` has no wording",
+                f'add `"{value}": {{fr: ..., en: ...}}`',
+            )
+    modes = profile.fields.get("training_mode")
+    allowed = {c.value for c in modes.choices} if modes is not None else set()
+    for mode in profile.vocabulary.training_mode:
+        if mode not in allowed:
+            add(
+                ("vocabulary", "training_mode", mode),
+                mode,
+                f"`{mode}` is not a choice of the `training_mode` field",
+                f"use one of: {', '.join(sorted(allowed)) or '(declare the field first)'}",
+            )
+    return out
+
+
 MAX_PAGE_BYTES = 2_000_000
 """A page snapshot is a web page's text: anything bigger is not one."""
 SOURCED_SECTIONS = ("events", "steps", "documents", "eligibility", "requirements", "policies", "tracks")
@@ -964,7 +1009,9 @@ def session_warnings(kb: KnowledgeBase, now: datetime) -> list[Problem]:
     return out
 
 
-def _programme_checks(pdata: ProgrammeData, pos: Positions) -> list[Problem]:
+def _programme_checks(pdata: ProgrammeData, pos: Positions, fields: set[str] | None) -> list[Problem]:
+    """One programme file's own consistency; `fields` are the profile fields conditions may test (None
+    when profile.yaml could not be read: they are unknown, not wrong)."""
     out: list[Problem] = []
     f = pdata.file
     file = pdata.path
@@ -1003,12 +1050,13 @@ def _programme_checks(pdata: ProgrammeData, pos: Positions) -> list[Problem]:
     for section in ("events", "steps", "documents", "eligibility", "requirements"):
         for i, item in enumerate(getattr(f, section)):
             when = getattr(item, "when", None)
-            for name in sorted(when.fields() - PROFILE_FIELDS) if when is not None else ():
+            unknown = when.fields() - fields if when is not None and fields is not None else set()
+            for name in sorted(unknown):
                 add(
                     (section, i, "when"),
                     item.id,
                     f"condition tests `{name}`, which is not a profile field",
-                    f"use one of: {', '.join(sorted(PROFILE_FIELDS))}",
+                    f"use one of: {', '.join(sorted(fields or ()))} (declared in profile.yaml)",
                 )
             for name in getattr(item, "paths", None) or ():
                 if paths and name not in paths:
@@ -1019,12 +1067,12 @@ def _programme_checks(pdata: ProgrammeData, pos: Positions) -> list[Problem]:
                         f"use one of: {', '.join(sorted(paths))}",
                     )
     for i, name in enumerate(f.profile_questions):
-        if name not in PROFILE_FIELDS:
+        if fields is not None and name not in fields:
             add(
                 ("profile_questions", i),
                 name,
                 f"`{name}` is not a profile field",
-                f"use one of: {', '.join(sorted(PROFILE_FIELDS))}",
+                f"use one of: {', '.join(sorted(fields))} (declared in profile.yaml)",
             )
     if f.programme.source not in pdata.links:
         add(

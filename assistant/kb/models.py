@@ -386,5 +386,100 @@ class TextsFile(Strict):
     texts: dict[str, I18n] = Field(default_factory=dict)
 
 
+class ProfileChoice(Strict):
+    """One answer offered as a button; for a `choice` field, one of its allowed values."""
+
+    value: str = Field(min_length=1)
+    fr: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.fr
+
+
+ProfileFieldType = Literal["programme", "bool", "level", "number", "choice", "language"]
+
+
+class ProfileField(Strict):
+    """A fact about the candidate: how it is asked, how a value reads, which answers it offers."""
+
+    type: ProfileFieldType
+    label: I18n
+    question: I18n | None = None
+    value: I18n | None = None
+    """How a number reads in a sentence (`bac + {value}`)."""
+    choices: list[ProfileChoice] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _choices_fit_the_type(self) -> ProfileField:
+        if self.type == "choice" and not self.choices:
+            raise ValueError("a `choice` field lists its allowed values under `choices`")
+        if self.type in ("bool", "programme", "language") and self.choices:
+            raise ValueError(f"a `{self.type}` field has no `choices` (its answers are fixed)")
+        if self.type in ("level", "number"):
+            for choice in self.choices:
+                try:
+                    float(choice.value)
+                except ValueError:
+                    raise ValueError(
+                        f"choice `{choice.value}` of a `{self.type}` field is not a number"
+                    ) from None
+        return self
+
+
+class DiplomaWords(Strict):
+    words: list[str] = Field(min_length=1)
+    exact: list[str] = Field(default_factory=list)
+    """Matched with their case (BUT, not the English "but"), or when they are the whole answer."""
+    level: int = Field(ge=0, le=8)
+    rncp: bool | None = None
+
+
+class Vocabulary(Strict):
+    """Words read in free text: answers to the questionnaire and facts said in passing."""
+
+    yes: list[str]
+    no: list[str]
+    unknown: list[str]
+    back: list[str]
+    restart: list[str]
+    diplomas: list[DiplomaWords]
+    level_patterns: list[str] = Field(default_factory=list)
+    french_origin: list[str]
+    foreign_origin: list[str]
+    numbers: dict[str, int]
+    more_than: list[str]
+    less_than: list[str]
+    months: list[str]
+    no_experience: list[str]
+    no_diploma: list[str]
+    experience_cues: list[str]
+    repeated_year: list[str]
+    native: list[str]
+    training_mode: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("level_patterns")
+    @classmethod
+    def _one_group(cls, patterns: list[str]) -> list[str]:
+        import re
+
+        for pattern in patterns:
+            try:
+                compiled = re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"`{pattern}` is not a regular expression: {exc}") from None
+            if compiled.groups != 1:
+                raise ValueError(f"`{pattern}` must capture the level in exactly one group (…)")
+        return patterns
+
+
+class ProfileFile(Strict):
+    """`knowledge/profile.yaml`: the candidate profile's fields, value wordings and reading vocabulary."""
+
+    fields: dict[str, ProfileField] = Field(min_length=1)
+    values: dict[str, I18n] = Field(default_factory=dict)
+    vocabulary: Vocabulary
+
+
 Event.model_rebuild()
 Condition.model_rebuild()

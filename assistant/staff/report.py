@@ -163,7 +163,9 @@ def build_report(
     unanswered_rows = [r for r in rows if r["decision"] != "answer"]
     unhelpful = _unhelpful(store, period, programme)
     groups = group_questions(reader(), wordings_of(unanswered_rows), progress) if unanswered_rows else []
-    topics = Counter(_topic(r["topic"]) for r in rows if r["decision"] == "answer" and r["topic"])
+    topics = Counter(
+        t for r in rows if r["decision"] == "answer" and r["topic"] for t in topics_of(r["topic"])
+    )
     return Report(
         period=period,
         programme=programme,
@@ -188,10 +190,19 @@ def _ranked(counts: Counter[str]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def _topic(intent: str) -> str:
-    """The topic of a logged intent: `enjmin.deadline` and `deadline` are both `deadline` (topic ids
-    have no dots)."""
-    return intent.rpartition(".")[2]
+def topics_of(logged: str) -> list[str]:
+    """The topic ids of a logged topic or intent: `enjmin.deadline` and `deadline` are both `deadline`
+    (topic ids have no dots), and a reply to two questions at once (`deadline+documents`, as the
+    conversation service logs it, or `enjmin.deadline+enjmin.documents`) counts for each."""
+    return [part.rpartition(".")[2] for part in logged.split("+") if part and part != "-"]
+
+
+def answer_label(logged: str, programme: str | None) -> str:
+    """The answer a logged question got, named as the knowledge base names it: `<programme>.<topic>`
+    for a programme's answer (the log keeps the programme in its own column), the topic id otherwise."""
+    if not programme:
+        return logged
+    return "+".join(part if "." in part else f"{programme}.{part}" for part in logged.split("+"))
 
 
 def _about(handover: dict[str, Any], programme: str | None) -> bool:
@@ -205,8 +216,10 @@ def _unhelpful(store: Storage, period: Period, programme: str | None) -> list[Un
     up: Counter[str] = Counter()
     for vote in votes:
         question = asked.get(vote["question_id"]) if vote["question_id"] is not None else None
-        answer = vote["intent"] or (question or {}).get("topic") or "(unknown)"
-        owner = (question or {}).get("programme") or (answer.partition(".")[0] if "." in answer else None)
+        asked_about = (question or {}).get("topic")
+        owner = (question or {}).get("programme")
+        answer = vote["intent"] or (answer_label(asked_about, owner) if asked_about else "(unknown)")
+        owner = owner or (answer.partition(".")[0] if "." in answer else None)
         if programme is not None and owner != programme:
             continue
         if vote["helpful"]:

@@ -19,7 +19,7 @@ from assistant.kb.loader import KnowledgeBase
 from assistant.nlu.understand import Reader
 from assistant.staff.grouping import Wording
 from assistant.staff.period import describe, describe_end
-from assistant.staff.report import DECISION_NAMES, Report
+from assistant.staff.report import DECISION_NAMES, Report, topics_of
 from assistant.text.normalize import normalize
 
 PER_GROUP = 5
@@ -77,17 +77,18 @@ def propose(report: Report, reader: Reader, kb: KnowledgeBase) -> Proposals:
                 f"{group.closest_topic} ({group.closest_p:.2f})",
             )
     for item in report.unhelpful:
-        answered = item.answer.rpartition(".")[2]
+        answered = topics_of(item.answer)
         for wording in item.questions:
             ranked = reader.read(wording.text).whole.ranked
-            topic, p = next(((t, p) for t, p in ranked if t != answered), ranked[0])
+            topic, p = next(((t, p) for t, p in ranked if t not in answered), ranked[0])
+            read_as = ", ".join(f"{t} ({dict(ranked).get(t, 0.0):.2f})" for t in answered)
             add(
                 wording.text,
                 wording.language,
                 topic,
                 wording.count,
-                f"👎 on the answer {item.answer}, asked {wording.count}×; read as {answered} "
-                f"({dict(ranked).get(answered, 0.0):.2f}), next {topic} ({p:.2f})",
+                f"👎 on the answer {item.answer}, asked {wording.count}×; read as {read_as}, "
+                f"next {topic} ({p:.2f})",
             )
     return Proposals(out, declined_on_purpose)
 

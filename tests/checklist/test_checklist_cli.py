@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
+from adapters.cli.checklist import add_arguments, main, run
 from assistant.checklist import ProfileError, load_profile
-from assistant.checklist.cli import add_arguments, main, run
 
 GOOD = "programme: enjmin\ndiploma_level: 3\ndiploma_rncp: true\npolytechnique_4a: false\nforeign_diploma: false\n"
 

@@ -1,4 +1,4 @@
-"""Free-text answers as candidates write them, read from the vocabulary in answers.yaml."""
+"""Free-text answers as candidates write them, read from the vocabulary in knowledge/profile.yaml."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
+        [sys.executable, "-m", "adapters.cli", *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -100,3 +101,60 @@ def test_ask_jsonl_sessions_replay_a_conversation() -> None:
     assert rows[2]["intent"] == "enjmin.fees"  # the other school of session a, same topic
     assert rows[3]["intent"] != "enjmin.fees"  # no session: nothing to follow up on
     assert rows[4]["language"] == "fr"  # a two-word message follows the conversation's language
+
+
+def test_chat_stores_nothing_without_log(tmp_path: Path) -> None:
+    db = tmp_path / "never.db"
+    out = subprocess.run(
+        [sys.executable, "-m", "adapters.cli", "chat", "--today", "2026-01-10"],
+        input="date limite enjmin ?\n/quit\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "CANDIDATE_ASSISTANT_DB": str(db)},
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "23 janvier 2026" in out.stdout and not db.exists()
+
+
+def test_chat_log_writes_the_staff_question_log(tmp_path: Path) -> None:
+    from assistant.storage import open_storage
+
+    db = tmp_path / "log.db"
+    out = cli(
+        "chat",
+        "--log",
+        "--db",
+        str(db),
+        stdin="date limite enjmin ?\nrecette de crêpes\n",
+    )
+    assert out.returncode == 0, out.stderr
+    with open_storage(db) as storage:
+        rows = storage.questions(None, None)
+    assert [(r["platform"], r["scope"], r["decision"], r["topic"]) for r in rows] == [
+        ("terminal", "terminal", "answer", "deadline"),
+        ("terminal", "terminal", "decline", "offtopic"),
+    ]
+    simulated = cli("chat", "--log", "--today", "2026-01-10", "--db", str(db), stdin="")
+    assert simulated.returncode == 2 and "--today" in simulated.stderr  # reports count real dates
+
+
+def test_chat_runs_the_checklist_like_the_bots() -> None:
+    out = cli(
+        "chat", "--today", "2026-01-10", stdin="/programme enjmin\n/checklist\n1\n1\n1\n1\n1\n1\n/quit\n"
+    )
+    assert out.returncode == 0, out.stderr
+    assert "Je vous pose quelques questions" in out.stdout
+    assert "Votre liste personnalisée — " in out.stdout and "checklist-enjmin.ics" in out.stdout
+
+
+def test_the_core_never_imports_an_adapter() -> None:
+    import ast
+
+    for path in (ROOT / "assistant").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            assert not [n for n in names if n.split(".")[0] in ("adapters", "telegram", "discord")], path

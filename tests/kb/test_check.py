@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main as cli_main
+from adapters.cli.main import main as cli_main
 from assistant.kb.loader import MIN_EXAMPLES, REQUIRED_TEXTS, SHARED_FILES, KnowledgeBase, Problem, check
 from assistant.kb.templates import KINDS
 
@@ -553,19 +553,75 @@ def test_every_required_text_is_reported_missing(kb_copy: Path) -> None:
     problem_at(problems, iim, line, "iim.contact", "{message:no_contact}", "missing text `no_contact`")
 
 
+TEXT_READERS = {"t": 0, "msg": 0, "_text": 1, "_ack": 1, "described": 0, "say_text": 0}
+"""Functions that read the catalogue, and the position of their key argument: `kb.t`, the service's
+`t`, `_text` and `_ack`, the checklist's `msg` (key `checklist_<name>`), Discord's `described`, the
+terminal's `say_text`."""
+
+
+def _keys(node: ast.AST) -> list[str]:
+    """The constant keys an argument may be: a string, either branch of `a if c else b`, a dict's values."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        return _keys(node.body) + _keys(node.orelse)
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Dict):
+        return [k for v in node.value.values for k in _keys(v)]
+    return []
+
+
+def code_text_uses(*roots: Path) -> tuple[set[str], set[str]]:
+    """(keys, key prefixes) the code passes to the catalogue's readers (default: assistant/, adapters/)."""
+    keys: set[str] = set()
+    prefixes: set[str] = set()
+    for path in [p for root in roots or (REPO / "assistant", REPO / "adapters") for p in root.rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = (
+                func.id
+                if isinstance(func, ast.Name)
+                else func.attr
+                if isinstance(func, ast.Attribute)
+                else ""
+            )
+            position = TEXT_READERS.get(name)
+            if position is None or len(node.args) <= position:
+                continue
+            # the checklist's `msg` adds its prefix; timefmt's `msg` parameter is `kb.t` itself
+            prefix = "checklist_" if name == "msg" and path.name != "timefmt.py" else ""
+            arg = node.args[position]
+            keys.update(prefix + key for key in _keys(arg))
+            head = (
+                arg.values[0] if isinstance(arg, ast.JoinedStr) and arg.values else getattr(arg, "left", None)
+            )
+            if isinstance(head, ast.Constant) and isinstance(head.value, str):
+                prefixes.add(prefix + head.value)
+    return keys, prefixes
+
+
 def test_every_text_the_code_reads_is_required(bundled: KnowledgeBase) -> None:
-    """A text the code reads (through `kb.t`, the composer's `t` or the time formatter) must be required:
-    without it, `kb check` would pass and candidates would read the bare key (`verdict_yes`)."""
-    readers = [p for p in (REPO / "assistant").rglob("*.py") if ".t(" in p.read_text(encoding="utf-8")]
-    readers.append(REPO / "assistant" / "timefmt.py")  # receives `kb.t` as its `msg`
-    named = {
-        node.value
-        for path in readers
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in bundled.texts
-    }
-    assert {"past", "in_days", "clarify_programme", "verdict_yes"} <= named  # the scan sees every reader
-    assert sorted(named - set(REQUIRED_TEXTS)) == []
+    """A text the code reads must be required: without it, `kb check` would pass and candidates would
+    read the bare key (`verdict_yes`). A key the code asks for that is not in the catalogue fails here."""
+    keys, prefixes = code_text_uses()
+    assert {"past", "in_days", "clarify_programme", "checklist_heading", "forget_done", "command_ask"} <= keys
+    assert sorted(keys - set(REQUIRED_TEXTS)) == []
+    assert set(REQUIRED_TEXTS) <= set(bundled.texts)
+    dynamic = {key for key in bundled.texts for prefix in prefixes if key.startswith(prefix)}
+    assert {"scope_channel", "stats_answered", "command_start"} <= dynamic
+    assert sorted(dynamic - set(REQUIRED_TEXTS)) == []
+
+
+def test_a_key_the_code_reads_but_the_catalogue_lacks_is_caught(tmp_path: Path) -> None:
+    """The scan sees a mistyped key in code (the test above would then fail), even in a conditional."""
+    (tmp_path / "example.py").write_text(
+        'text = service._text(who, "forgett_done")\nlabel = msg("headng" if x else "heading", "fr")\n',
+        encoding="utf-8",
+    )
+    keys, _ = code_text_uses(tmp_path)
+    assert keys == {"forgett_done", "checklist_headng", "checklist_heading"}
+    assert keys - set(REQUIRED_TEXTS) == {"forgett_done", "checklist_headng"}
 
 
 @pytest.mark.parametrize(
@@ -1116,7 +1172,7 @@ def _topic_index(path: Path, topic_id: str) -> int:
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "CANDIDATE_ASSISTANT_KB"}
     return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
+        [sys.executable, "-m", "adapters.cli", *args],
         capture_output=True,
         text=True,
         cwd=REPO,

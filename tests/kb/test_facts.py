@@ -584,12 +584,3 @@ def test_amount_pattern_catches_amounts() -> None:
         "animateur 2D depuis 7 ans",
     ):
         assert not AMOUNT.search(text), text
-
-
-def test_checker_knows_exactly_the_profile_fields() -> None:
-    """The checker keeps its own list of profile fields (it must not import the checklist package):
-    it has to stay the checklist Profile's fields."""
-    from assistant.checklist.profile import PROFILE_FIELDS as CHECKLIST_FIELDS
-    from assistant.kb.loader import PROFILE_FIELDS
-
-    assert {*CHECKLIST_FIELDS, "programme"} == PROFILE_FIELDS

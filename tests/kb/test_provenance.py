@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main as cli_main
+from adapters.cli.main import main as cli_main
 from assistant.doctor import answer_provenance, format_quotes
 from assistant.kb.loader import (
     SOURCED_SECTIONS,

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from adapters.cli.main import main as cli_main
 from assistant.checklist import Profile, build_checklist
-from assistant.cli import main as cli_main
 from assistant.context import Conversation
 from assistant.engine import Assistant
 from assistant.kb.loader import MIN_EXAMPLES, check, load

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from staff_support import ask, hand_over
 
-from assistant.cli import main
+from adapters.cli.main import main
 from assistant.staff.period import local_day
 
 NOW = datetime.now(UTC)
@@ -86,7 +86,7 @@ def test_a_database_that_does_not_exist(
 def test_no_traceback_from_the_installed_command(tmp_path: Path) -> None:
     missing = tmp_path / "typo.db"
     done = subprocess.run(
-        [sys.executable, "-m", "assistant", "report", "--db", str(missing)],
+        [sys.executable, "-m", "adapters.cli", "report", "--db", str(missing)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -96,7 +96,7 @@ def test_no_traceback_from_the_installed_command(tmp_path: Path) -> None:
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(b"not a database at all" * 100)
     done = subprocess.run(
-        [sys.executable, "-m", "assistant", "report", "--db", str(garbage)],
+        [sys.executable, "-m", "adapters.cli", "report", "--db", str(garbage)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -138,7 +138,7 @@ def test_kb_suggest_writes_a_yaml_file(
 def test_the_command_line_parser_stays_light() -> None:
     """Every command builds the parser, `report` and `kb suggest` included: it must not pay for them."""
     code = (
-        "import sys, assistant.cli as cli; cli.build_parser(False); "
+        "import sys, adapters.cli.main as cli; cli.build_parser(False); "
         "print(sorted(m for m in ('assistant.kb.loader', 'assistant.staff.report', 'matplotlib', 'sklearn', "
         "'sqlalchemy') if m in sys.modules))"
     )

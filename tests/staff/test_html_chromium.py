@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from assistant.cli import main
+from adapters.cli.main import main
 from assistant.staff.chart import COLOURS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -28,12 +28,13 @@ import discord  # noqa: E402
 from fake_discord import MANAGE_MESSAGES, FakeDiscord  # noqa: E402
 
 from adapters.discord.bot import AssistantBot, DiscordConfig, build_bot  # noqa: E402
+from assistant.flood import Limits  # noqa: E402
 from assistant.storage import SQLiteStorage  # noqa: E402
 
 TODAY = date(2026, 1, 10)
 """A date inside the bundled admissions session, so deadlines are upcoming."""
 NOW = datetime(2026, 1, 10, 9, 0, tzinfo=timezone(timedelta(hours=1)))
-"""The reminders' clock, frozen on TODAY."""
+"""The bot's clock, frozen on TODAY."""
 WAIT = 5.0
 
 
@@ -111,10 +112,8 @@ def config_for(fake: FakeDiscord, **overrides: Any) -> DiscordConfig:
     values: dict[str, Any] = dict(
         api_base=fake.api_base,
         gateway_url=fake.gateway_url,
-        user_cooldown=0.0,
-        channel_cooldown=0.0,
+        limits=Limits(channel_cooldown=0.0),
         guild_ready_timeout=0.05,
-        today=lambda: TODAY,
         clock=lambda: NOW,
     )
     values.update(overrides)

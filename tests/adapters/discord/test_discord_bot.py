@@ -16,10 +16,26 @@ from discord_harness import WAIT, World, bot, core, eventually, start_bot, stop_
 from fake_discord import Call, FakeDiscord, Interaction
 
 from adapters.discord.bot import AssistantBot
+from adapters.discord.settings import channel_scope, guild_scope
+from assistant.actions import Action
+from assistant.flood import Limits
 
 QUESTION = "When is the application deadline for ENJMIN?"
 CHATTER = "lol nice weather today"
 AMBIGUOUS = "What documents do I need?"
+
+
+def custom_ids(message: dict[str, Any]) -> list[str]:
+    return [c["custom_id"] for row in message.get("components") or [] for c in row["components"]]
+
+
+def action_id(message: dict[str, Any], kind: str, value: str | None = None) -> str:
+    """The custom id of the button doing the service action `kind` (with `value`) under a message."""
+    for custom_id in custom_ids(message):
+        action = Action.decode(custom_id.removeprefix("ca:a:"))
+        if action is not None and action.kind == kind and (value is None or action.value == value):
+            return custom_id
+    raise AssertionError(f"no {kind}:{value} button in {custom_ids(message)}")
 
 
 def opt(name: str, value: Any, type_: int = 3) -> dict[str, Any]:
@@ -110,9 +126,9 @@ async def test_ask_answers_with_an_embed_and_buttons(world: World, bot: Assistan
     assert data["allowed_mentions"] == {"parse": []}
     embed = data["embeds"][0]
     assert "23" in embed["description"]  # the deadline date comes from the knowledge base
-    custom_ids = [c["custom_id"] for row in data["components"] for c in row["components"]]
-    assert f"ca:rm:{world.candidate['id']}" in custom_ids
-    assert f"ca:fb:{world.candidate['id']}:y:enjmin.deadline" in custom_ids
+    ids = custom_ids(data)
+    assert f"ca:rm:{world.candidate['id']}" in ids
+    assert f"ca:a:fb:y.1#{world.candidate['id']}" in ids  # 👍 for the logged question 1, by its asker
     assert bot.storage.stats("discord:guild:" + world.guild["id"])["answered"] == 1
 
 
@@ -134,7 +150,7 @@ async def test_auto_answer_only_in_an_enabled_channel(world: World, bot: Assista
     fake = world.fake
     enable = await fake.slash("assistant", world.moderator, world.help, [sub("enable")])
     assert is_ephemeral(await callback(fake, enable))
-    assert bot.settings.auto_answer(int(world.help["id"]))
+    assert bot.storage.get_setting(channel_scope(int(world.help["id"])), "auto_answer")
 
     elsewhere = await fake.user_message(world.general, world.candidate, QUESTION)
     chatter = await fake.user_message(world.help, world.candidate, CHATTER)
@@ -185,8 +201,8 @@ async def test_moderator_commands_are_refused_to_members(world: World, bot: Assi
     )
     call = await callback(fake, faq)
     assert is_ephemeral(call) and "only moderators" in call.json["data"]["content"]
-    assert not bot.settings.auto_answer(int(world.help["id"]))
-    assert bot.settings.programme(int(world.guild["id"]), int(world.help["id"])) is None
+    assert bot.storage.get_setting(channel_scope(int(world.help["id"])), "auto_answer") is None
+    assert bot.storage.get_setting(channel_scope(int(world.help["id"])), "programme") is None
 
 
 async def test_everyone_and_role_mentions_in_a_question_never_ping(world: World, bot: AssistantBot) -> None:
@@ -242,23 +258,25 @@ async def test_feedback_buttons_feed_the_stats(world: World, bot: AssistantBot) 
     fake = world.fake
     asked = await fake.slash("ask", world.candidate, world.help, [opt("question", QUESTION)])
     await callback(fake, asked)
-    up = f"ca:fb:{world.candidate['id']}:y:enjmin.deadline"
-    assert is_ephemeral(await callback(fake, await fake.click(asked.original, up, world.other)))
+    up = action_id(asked.original, "fb", "y.1")
+    refused = await callback(fake, await fake.click(asked.original, up, world.other))
+    assert is_ephemeral(refused) and "Only the person who asked" in refused.json["data"]["content"]
     thanks = await callback(fake, await fake.click(asked.original, up, world.candidate))
     assert is_ephemeral(thanks)
     stats = await fake.slash("assistant", world.moderator, world.help, [sub("stats")])
     embed = (await callback(fake, stats)).json["data"]["embeds"][0]
-    fields = {f["name"]: f["value"] for f in embed["fields"]}
-    assert fields["Answered"] == "1" and fields["Feedback"].startswith("👍 1")
-    assert "enjmin.deadline" in fields["Top questions"]
+    assert embed["title"] == "Assistant statistics"
+    assert "Answered: 1" in embed["description"] and "👍 1 · 👎 0" in embed["description"]
+    assert "deadline (1)" in embed["description"]
+    [row] = bot.storage.feedback_rows(None, None)
+    assert row["question_id"] == 1 and row["helpful"] is True  # linked to the logged question
 
 
 async def test_clarification_button_continues_the_conversation(world: World, bot: AssistantBot) -> None:
     fake = world.fake
     asked = await fake.slash("ask", world.candidate, world.help, [opt("question", AMBIGUOUS)])
     data = (await callback(fake, asked)).json["data"]
-    buttons = [c["custom_id"] for row in data["components"] for c in row["components"]]
-    choice = next(b for b in buttons if b.endswith("@enjmin"))
+    choice = next(b for b in custom_ids(data) if "@enjmin#" in b)
     pressed = await fake.click(asked.original, choice, world.candidate)
     call = await callback(fake, pressed)
     assert not is_ephemeral(call)
@@ -285,7 +303,7 @@ async def test_settings_and_buttons_survive_a_restart(world: World, core: Any, t
     staff_commands = (
         [sub("enable")],
         [sub("programme", opt("programme", "enjmin"), opt("scope", "server"))],
-        [sub("cooldown", opt("seconds", 0, 4), opt("scope", "channel"))],
+        [sub("cooldown", opt("channel_cooldown", 0, 4))],
     )
     for options in staff_commands:
         interaction = await fake.slash("assistant", world.moderator, world.help, options)
@@ -298,14 +316,14 @@ async def test_settings_and_buttons_survive_a_restart(world: World, core: Any, t
     second = await start_bot(world, core, db)
     assert second is not first
     guild_id = int(world.guild["id"])
-    assert second.settings.programme(guild_id, int(world.help["id"])) == "enjmin"
-    assert second.settings.channel_cooldown(guild_id) == 0
+    assert second.storage.get_setting(guild_scope(guild_id), "programme") == "enjmin"
+    assert second.storage.get_setting(guild_scope(guild_id), "channel_cooldown") == 0
     # The bound programme makes an otherwise ambiguous question answerable.
     question = await fake.user_message(world.help, world.candidate, "When is the application deadline?")
     reply = await replies_to(fake, question)
     assert "23" in reply["embeds"][0]["description"]
     # A button sent by the first instance still works on the second one.
-    up = f"ca:fb:{world.candidate['id']}:y:enjmin.deadline"
+    up = action_id(asked.original, "fb", "y.1")
     assert is_ephemeral(await callback(fake, await fake.click(asked.original, up, world.candidate)))
     assert second.storage.stats(f"discord:guild:{guild_id}")["helpful"] == 1
 
@@ -323,7 +341,7 @@ async def test_programme_autocomplete_offers_the_knowledge_base_programmes(
 async def test_auto_answer_in_a_thread(world: World, core: Any, tmp_path: Path) -> None:
     fake = world.fake
     bot = await start_bot(world, core, tmp_path / "threads.db", reply_in_thread=True)
-    bot.settings.set_auto_answer(int(world.help["id"]), True)
+    bot.storage.set_setting(channel_scope(int(world.help["id"])), "auto_answer", True)
     question = await fake.user_message(world.help, world.candidate, QUESTION)
     await fake.wait_call("POST", rf"^/channels/{world.help['id']}/messages/{question['id']}/threads$")
     answer = await fake.wait_for(lambda: fake.bot_messages(fake.channels.get(question["id"])), WAIT)
@@ -382,14 +400,18 @@ async def test_context_menu_answers_the_candidates_message(world: World, bot: As
     assert is_ephemeral(await callback(fake, menu))
 
 
-async def test_user_cooldown_refuses_politely(world: World, core: Any, tmp_path: Path) -> None:
+async def test_flood_control_answers_privately_past_the_limit(
+    world: World, core: Any, tmp_path: Path
+) -> None:
     fake = world.fake
-    await start_bot(world, core, tmp_path / "cool.db", user_cooldown=60.0)
+    await start_bot(world, core, tmp_path / "cool.db", limits=Limits(messages=1, seconds=60.0))
     first = await fake.slash("ask", world.candidate, world.help, [opt("question", QUESTION)])
     assert not is_ephemeral(await callback(fake, first))
-    second = await fake.slash("ask", world.candidate, world.help, [opt("question", QUESTION)])
-    call = await callback(fake, second)
-    assert is_ephemeral(call) and "Please wait" in call.json["data"]["content"]
+    for _ in range(2):  # a Discord command must be answered: privately, saying how long to wait
+        again = await fake.slash("ask", world.candidate, world.help, [opt("question", QUESTION)])
+        call = await callback(fake, again)
+        assert is_ephemeral(call) and "many messages at once" in call.json["data"]["content"]
+        assert "60 s" in call.json["data"]["content"]
 
 
 async def test_the_fake_enforces_discord_limits(world: World, bot: AssistantBot) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import discord
 import discord_harness  # noqa: F401 - puts the repository on sys.path
@@ -12,8 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adapters.discord.bot import DiscordConfig
-from adapters.discord.cooldowns import Cooldowns
-from adapters.discord.i18n import FRENCH, FrenchTranslator, lang_of
+from adapters.discord.i18n import FrenchTranslator, lang_of
 from adapters.discord.moderation import is_moderator
 from adapters.discord.render import (
     EMBED_TOTAL_MAX,
@@ -22,11 +21,11 @@ from adapters.discord.render import (
     escape,
     reply_embed,
     reply_text,
-    stats_embed,
     truncate,
 )
-from adapters.discord.views import reply_view
+from adapters.discord.views import build_view
 from assistant.checklist.model import Checklist, ChecklistItem, ItemLink, MissingField
+from assistant.kb.catalogue import active
 from assistant.reply import Button, Link, Reply
 
 PIECES = [*"ab *_~`|>#-[]()@\\\n", "@everyone", "@here", "<@&123>", "é", "word " * 40]
@@ -76,21 +75,23 @@ def test_truncate_never_exceeds_and_never_ends_on_an_escape() -> None:
     assert len(cut) <= 12 and not cut.removesuffix("…").endswith("\\")
 
 
-def test_reply_view_respects_component_limits() -> None:
-    many = [Button(label="L" * 200, action=f"intent:topic{i}") for i in range(14)]
-    reply = Reply(decision="answer", language="en", intent="x" * 90, buttons=many, suggestions=many)
-    view = reply_view(reply, 123456789012345678, "en")
+@pytest.mark.parametrize("choices", [3, 14, 30])
+def test_views_respect_component_limits(choices: int) -> None:
+    many = [Button(label="L" * 200, action=f"topic:topic{i}@iim#123456789012345678") for i in range(choices)]
+    feedback = [Button(label="👍", action="fb:y.7#1"), Button(label="👎", action="fb:n.7#1")]
+    view = build_view(many, many, feedback, lang="en", remove_for=123456789012345678)
     assert view is not None
     payload = {"content": "x", "components": view.to_components()}
     assert validate_message(payload, []) == {}
     ids = [item.custom_id for item in view.children]  # type: ignore[attr-defined]
-    assert "ca:rm:123456789012345678" in ids
+    assert "ca:rm:123456789012345678" in ids and "ca:a:fb:y.7#1" in ids
     assert all(len(i) <= 100 for i in ids)
+    selects = [c for row in view.to_components() for c in row["components"] if c["type"] == 3]
+    assert bool(selects) == (choices > 15)  # more choices than rows of buttons: a select menu
 
 
-def test_decline_has_no_feedback_buttons() -> None:
-    view = reply_view(Reply(decision="decline", language="en", blocks=["no"]), 1, "en", removable=False)
-    assert view is None
+def test_nothing_to_press_is_no_view() -> None:
+    assert build_view([], [], [], lang="en") is None
 
 
 def test_checklist_embed_fits_however_long_the_checklist() -> None:
@@ -120,35 +121,9 @@ def test_checklist_embed_fits_however_long_the_checklist() -> None:
     )
     embed = checklist_embed(checklist)
     assert discord_errors(embed) == {}
-    assert embed.fields[-1].name == "…"
-
-
-def test_stats_embed() -> None:
-    stats = {
-        "answered": 3,
-        "clarified": 1,
-        "declined": 2,
-        "helpful": 1,
-        "not_helpful": 0,
-        "top_questions": [("enjmin.deadline", 3)],
-        "top_unanswered": [("@everyone *help*", 2)],
-    }
-    embed = stats_embed(stats, "fr")
-    assert discord_errors(embed) == {}
-    values = {f.name: f.value for f in embed.fields}
-    assert values["Répondues"] == "3"
-    assert "@everyone" not in values["Sans réponse fréquentes"]
-
-
-def test_cooldowns_per_user_and_channel() -> None:
-    now = [0.0]
-    cooldowns = Cooldowns(clock=lambda: now[0])
-    assert cooldowns.retry_after(("user:1", 10), ("channel:1", 3)) == 0
-    assert cooldowns.retry_after(("user:2", 10), ("channel:1", 3)) == pytest.approx(3)
-    now[0] = 3.5
-    assert cooldowns.retry_after(("user:2", 10), ("channel:1", 3)) == 0
-    assert cooldowns.retry_after(("user:1", 10)) == pytest.approx(6.5)
-    assert cooldowns.retry_after(("user:3", 0)) == 0 and cooldowns.retry_after(("user:3", 0)) == 0
+    assert embed.title == "Votre liste personnalisée — ENJMIN"
+    assert embed.fields[-1].name == "…"  # the rest is in the attached files, and the embed says so
+    assert embed.fields[-1].value.endswith("La liste complète est dans les fichiers joints.")
 
 
 def _member(permissions: int, role_name: str = "Candidates") -> discord.Member:
@@ -214,9 +189,13 @@ async def test_french_translations_follow_discord_name_rules() -> None:
         is None
     )
     assert lang_of(discord.Locale.french) == "fr" and lang_of(discord.Locale.british_english) == "en"
-    for source, french in FRENCH.items():
-        if source == source.lower() and " " not in source:  # a command or option name
-            assert french == french.lower() and " " not in french and len(french) <= 32, french
+    texts = active().texts
+    names = {key: text for key, text in texts.items() if key.startswith("name_")}
+    assert names
+    for key, text in names.items():  # Discord's rule for command and option names
+        assert text.en == key.removeprefix("name_"), key
+        for name in (text.fr, text.en):
+            assert name == name.lower() and " " not in name and len(name) <= 32, name
 
 
 def test_config_from_environment() -> None:
@@ -231,20 +210,17 @@ def test_config_from_environment() -> None:
     assert config.api_base == "http://127.0.0.1:1/api/v10"
     assert config.moderator_roles == ("Staff", "42") and config.sync_guild_ids == (1, 2)
     assert config.message_content is False and config.gateway_url is None
-    assert timedelta(0) < timedelta(seconds=config.user_cooldown)
+    assert config.limits is not None and config.limits.messages == 6 and config.limits.seconds == 30
 
 
-def test_ignored_chatter_does_not_start_a_cooldown() -> None:
-    """Checking is free; only an answer charges the cooldowns, so chatter never silences the bot."""
-    from adapters.discord.cooldowns import Cooldowns
+def test_the_former_channel_cooldown_variable_still_counts() -> None:
+    assert DiscordConfig.from_env({"DISCORD_CHANNEL_COOLDOWN": "10"}).limits.channel_cooldown == 10
+    both = {"DISCORD_CHANNEL_COOLDOWN": "10", "CANDIDATE_ASSISTANT_CHANNEL_COOLDOWN": "5"}
+    assert DiscordConfig.from_env(both).limits.channel_cooldown == 5
 
-    now = [0.0]
-    cooldowns = Cooldowns(clock=lambda: now[0])
-    limits = (("user:1", 10.0), ("channel:2", 3.0))
-    assert cooldowns.wait(*limits) == 0.0  # chatter: checked, not answered
-    now[0] = 5.0
-    assert cooldowns.wait(*limits) == 0.0  # a real question 5 s later still goes through
-    cooldowns.charge(*limits)
-    assert cooldowns.wait(*limits) == 10.0
-    now[0] = 15.1
-    assert cooldowns.wait(*limits) == 0.0
+
+def test_bad_environment_values_are_named() -> None:
+    with pytest.raises(ValueError, match="CANDIDATE_ASSISTANT_FLOOD"):
+        DiscordConfig.from_env({"CANDIDATE_ASSISTANT_FLOOD": "six per minute"})
+    with pytest.raises(ValueError, match="DISCORD_AUTO_ANSWER_THRESHOLD"):
+        DiscordConfig.from_env({"DISCORD_AUTO_ANSWER_THRESHOLD": "high"})

@@ -203,12 +203,13 @@ class FakeBotAPI:
         self.chats: dict[int, dict[str, Any]] = {}
 
     # server lifecycle ------------------------------------------------------------------------------
-    async def start(self) -> FakeBotAPI:
+    async def start(self, port: int = 0) -> FakeBotAPI:
+        """Listen on 127.0.0.1 (`port` 0: any free port; a given one to come up where a bot waits)."""
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         return self
@@ -222,6 +223,10 @@ class FakeBotAPI:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/bot"
+
+    def base_url_at(self, port: int) -> str:
+        """The base URL the fake will have once started on `port`."""
+        return f"http://127.0.0.1:{port}/bot"
 
     # what tests inject -------------------------------------------------------------------------------
     def user(self, user_id: int, language_code: str = "fr") -> dict[str, Any]:

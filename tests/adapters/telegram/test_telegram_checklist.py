@@ -7,14 +7,35 @@ from typing import Any
 from conftest import JANUARY, Clock
 from fake_bot_api import FakeBotAPI
 
-from adapters.telegram.texts import TEXTS
+from assistant.actions import Action
+from assistant.kb.catalogue import t
 
-CONTROLS = {"qa:back", "qa:restart"}
+CONTROLS = {"back", "restart"}
 
 
 def choices(message: dict[str, Any]) -> list[str]:
+    """The answers offered under a question (callback data), without back/restart."""
     rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-    return [b["callback_data"] for row in rows for b in row if b["callback_data"] not in CONTROLS]
+    out = []
+    for row in rows:
+        for b in row:
+            action = Action.decode(b["callback_data"])
+            if action is not None and action.kind == "qa" and action.value not in CONTROLS:
+                out.append(b["callback_data"])
+    return out
+
+
+def answer(message: dict[str, Any], value: str) -> str:
+    """The callback data of the answer `value` under a question."""
+    return next(d for d in choices(message) if Action.decode(d).value == value)
+
+
+def button(call: Any, kind: str, value: str) -> str:
+    return next(
+        b["callback_data"]
+        for b in call.buttons()
+        if (a := Action.decode(b["callback_data"])) is not None and (a.kind, a.value) == (kind, value)
+    )
 
 
 def live_question(fake: FakeBotAPI, chat_id: int) -> dict[str, Any] | None:
@@ -42,15 +63,15 @@ async def answer_all(fake: FakeBotAPI, user: int, programme: str, type_one: bool
     """Go through the questionnaire: the programme, then the first choice of each question (one typed
     answer if `type_one`); returns whether an answer was typed."""
     q = await next_question(fake, user, None)
-    assert q is not None and f"qa:{programme}" in choices(q)  # no programme chosen yet: asked first
-    fake.press(user, q, f"qa:{programme}")
+    assert q is not None and programme in {Action.decode(d).value for d in choices(q)}  # asked first
+    fake.press(user, q, answer(q, programme))
     seen, typed = (q["message_id"], q["text"]), False
     for _ in range(12):  # the core skips questions that cannot change the checklist
         q = await next_question(fake, user, seen)
         if q is None:
             return typed
         seen = (q["message_id"], q["text"])
-        if type_one and not typed and "qa:unknown" in choices(q):
+        if type_one and not typed and "unknown" in {Action.decode(d).value for d in choices(q)}:
             typed = True
             fake.send_text(user, "je ne sais pas")
         else:
@@ -74,18 +95,18 @@ async def test_checklist_flow_ends_with_ics_and_consent(
     assert any(t.startswith("Votre liste personnalisée") and "ENJMIN" in t for t in texts)  # as a message
 
     consent = await fake.wait_for(
-        lambda: [c for c in fake.sent(chat_id=user) if c.plain == TEXTS["fr"]["consent_question"]]
+        lambda: [c for c in fake.sent(chat_id=user) if c.plain == t("consent_question", "fr")]
     )
     assert storage.get_profile("telegram:501") is None  # nothing stored before consent
-    fake.press(user, consent[-1], "tg:consent:yes")
+    fake.press(user, consent[-1], button(consent[-1], "consent", "yes"))
     await fake.wait_for(lambda: storage.get_profile("telegram:501") is not None)
     assert storage.get_profile("telegram:501")["programme"] == "enjmin"
-    await fake.wait_for(
-        lambda: [c for c in fake.sent(chat_id=user) if c.plain == TEXTS["fr"]["consent_saved"]]
+    saved = await fake.wait_for(
+        lambda: [c for c in fake.sent(chat_id=user) if c.plain.startswith("Profil enregistré.")]
     )
 
-    # the saved profile drives /remind (the conversation now knows the programme)
-    fake.send_text(user, "/remind")
+    # the saved profile drives the reminders (offered right away, or /remind later)
+    fake.press(user, saved[-1], button(saved[-1], "remind", "on"))
     await fake.wait_for(lambda: storage.reminders("telegram:501"))
     assert "deadline" in {r.event_id for r in storage.reminders("telegram:501")}
 
@@ -99,11 +120,11 @@ async def test_checklist_consent_declined_stores_nothing(
     await answer_all(fake, user, "iim", type_one=False)
     await fake.wait_sent(1, "sendDocument", chat_id=user)
     consent = await fake.wait_for(
-        lambda: [c for c in fake.sent(chat_id=user) if c.plain == TEXTS["fr"]["consent_question"]]
+        lambda: [c for c in fake.sent(chat_id=user) if c.plain == t("consent_question", "fr")]
     )
-    fake.press(user, consent[-1], "tg:consent:no")
+    fake.press(user, consent[-1], button(consent[-1], "consent", "no"))
     await fake.wait_for(
-        lambda: [c for c in fake.sent(chat_id=user) if c.plain == TEXTS["fr"]["consent_declined"]]
+        lambda: [c for c in fake.sent(chat_id=user) if c.plain == t("consent_declined", "fr")]
     )
     assert storage.get_profile("telegram:502") is None
 
@@ -111,7 +132,7 @@ async def test_checklist_consent_declined_stores_nothing(
 async def test_checklist_is_private_only(fake: FakeBotAPI, bot: Any) -> None:
     fake.send_text(503, "/checklist", chat_id=-1005, chat_type="group")
     [reply] = await fake.wait_sent(1, chat_id=-1005)
-    assert reply.plain == TEXTS["fr"]["private_only"]
+    assert reply.plain == t("private_only", "fr")
 
 
 async def test_another_command_turns_typed_messages_back_into_questions(
@@ -126,5 +147,5 @@ async def test_another_command_turns_typed_messages_back_into_questions(
     fake.send_text(user, "date limite enjmin")  # ...so this is a question, not an answer
     sent = await fake.wait_sent(4, chat_id=user)
     assert "23 janvier 2026" in sent[3].plain
-    fake.press(user, q, "qa:iim")  # the questionnaire's buttons still work
+    fake.press(user, q, answer(q, "iim"))  # the questionnaire's buttons still work
     assert await next_question(fake, user, (q["message_id"], q["text"])) is not None

@@ -8,13 +8,33 @@ from typing import Any
 from conftest import JANUARY, Clock
 from fake_bot_api import FakeBotAPI
 
-from adapters.telegram.texts import COMMANDS, TEXTS
+from adapters.telegram.handlers import COMMANDS
+from assistant.actions import Action
+
+
+def t(key: str, lang: str = "fr", **values: Any) -> str:
+    from assistant.kb.catalogue import t as catalogue_t
+
+    return catalogue_t(key, lang, **values)
+
+
+def actions(call: Any) -> set[str]:
+    """The core actions under a message (without the service's owner mark)."""
+    return {Action.decode(b["callback_data"]).core() for b in call.buttons()}
+
+
+def data_for(call: Any, action: str) -> str:
+    """The callback data of the button doing `action` under a message."""
+    return next(
+        b["callback_data"] for b in call.buttons() if Action.decode(b["callback_data"]).core() == action
+    )
 
 
 async def test_commands_are_registered_in_french_and_english(fake: FakeBotAPI, bot: Any) -> None:
-    assert [c["command"] for c in fake.commands[""]] == list(COMMANDS["en"])
-    assert [c["command"] for c in fake.commands["fr"]] == list(COMMANDS["fr"])
-    assert fake.commands["fr"][0]["description"] == COMMANDS["fr"]["start"]
+    assert [c["command"] for c in fake.commands[""]] == list(COMMANDS)
+    assert [c["command"] for c in fake.commands["fr"]] == list(COMMANDS)
+    assert fake.commands["fr"][0]["description"] == t("command_start", "fr")
+    assert fake.commands[""][0]["description"] == t("command_start", "en")
 
 
 async def test_start_question_clarification_answer(
@@ -26,22 +46,22 @@ async def test_start_question_clarification_answer(
     user = 101
     fake.send_text(user, "/start")
     [welcome] = await fake.wait_sent(1, chat_id=user)
-    assert {b["callback_data"] for b in welcome.buttons()} == {"lang:fr", "lang:en"}
+    assert actions(welcome) == {"lang:fr", "lang:en"}
 
     fake.press(user, welcome, "lang:en")
     sent = await fake.wait_sent(3, chat_id=user)
     assert "I answer application questions" in sent[1].plain  # the core's help answer, in English
     programmes = {b.action for b in assistant.programme_buttons("en")}
-    assert {b["callback_data"] for b in sent[2].buttons()} == programmes
+    assert actions(sent[2]) == programmes
     assert storage.get_prefs("telegram:101") == {"language": "en"}
 
     fake.send_text(user, "when is the deadline?")
     sent = await fake.wait_sent(4, chat_id=user)
     both = sent[3]  # no programme named: one short answer per programme, and a button for each
     assert "Cnam-ENJMIN" in both.plain and "IIM" in both.plain
-    assert {"topic:deadline@enjmin", "topic:deadline@iim"} <= {b["callback_data"] for b in both.buttons()}
+    assert {"topic:deadline@enjmin", "topic:deadline@iim"} <= actions(both)
 
-    fake.press(user, both, "topic:deadline@enjmin")
+    fake.press(user, both, data_for(both, "topic:deadline@enjmin"))
     sent = await fake.wait_sent(5, chat_id=user)
     answer = sent[4]
     # exactly what the core answers for the same exchange (as the CLI would show it)
@@ -61,7 +81,7 @@ async def test_start_question_clarification_answer(
     answer = sent[5]
     assert "Friday 23 January 2026 at 12:00" in answer.plain
     assert "(in 22 days)" in answer.plain
-    assert any(b["callback_data"].startswith("topic:") for b in answer.buttons())
+    assert any(a.startswith("topic:") for a in actions(answer))
 
     # a suggestion button is answered by the core too
     suggestion = next(b["callback_data"] for b in answer.buttons())
@@ -106,7 +126,7 @@ async def test_group_answers_only_when_addressed(fake: FakeBotAPI, bot: Any) -> 
     fake.send_text(204, "un message sans mention", chat_id=group, chat_type="group")
     fake.send_text(204, "/ask", chat_id=group, chat_type="group")
     sent = await fake.wait_sent(6, chat_id=group)
-    assert sent[5].plain == TEXTS["fr"]["ask_usage"]
+    assert sent[5].plain == t("ask_usage")
     await asyncio.sleep(0.2)
     assert len(fake.sent(chat_id=group)) == 6
 
@@ -119,21 +139,23 @@ async def test_group_admin_binds_the_group_to_a_programme(
     fake.admins[(group, admin)] = "administrator"
     fake.send_text(member, "/programme", chat_id=group, chat_type="group")
     [menu] = await fake.wait_sent(1, chat_id=group)
-    assert "bind:enjmin" in {b["callback_data"] for b in menu.buttons()}
+    assert "bind:enjmin" in actions(menu)
 
     fake.press(member, menu, "bind:enjmin")  # a plain member may not bind the group
-    sent = await fake.wait_sent(2, chat_id=group)
-    assert sent[1].plain == TEXTS["fr"]["admins_only"]
+    await fake.wait_sent(1, "answerCallbackQuery")
+    toasts = [c.params.get("text") for c in fake.sent("answerCallbackQuery")]
+    assert toasts[-1] == t("moderators_only")  # a notification to that member, nothing in the group
+    assert len(fake.sent(chat_id=group)) == 1
     assert storage.get_setting("telegram:chat:-2002", "programme") is None
 
     fake.press(admin, menu, "bind:enjmin")
-    sent = await fake.wait_sent(3, chat_id=group)
-    assert "Cnam-ENJMIN" in sent[2].plain
+    sent = await fake.wait_sent(2, chat_id=group)
+    assert "Cnam-ENJMIN" in sent[1].plain
     assert storage.get_setting("telegram:chat:-2002", "programme") == "enjmin"  # stored: survives a restart
 
     fake.send_text(member, "/ask date limite ?", chat_id=group, chat_type="group")  # names no programme
-    sent = await fake.wait_sent(4, chat_id=group)
-    assert "23 janvier 2026" in sent[3].plain  # answered for the bound programme, no clarification
+    sent = await fake.wait_sent(3, chat_id=group)
+    assert "23 janvier 2026" in sent[2].plain  # answered for the bound programme, no clarification
 
 
 async def test_media_edits_and_channel_posts_are_handled_gracefully(fake: FakeBotAPI, bot: Any) -> None:
@@ -171,7 +193,7 @@ async def test_media_edits_and_channel_posts_are_handled_gracefully(fake: FakeBo
     )
     fake.send_text(user, "date limite enjmin")
     sent = await fake.wait_sent(3, chat_id=user)
-    assert sent[0].plain == sent[1].plain == TEXTS["fr"]["only_text"]
+    assert sent[0].plain == sent[1].plain == t("only_text")
     assert "23 janvier 2026" in sent[2].plain
     await asyncio.sleep(0.2)
     assert len(fake.sent()) == 3
@@ -180,8 +202,8 @@ async def test_media_edits_and_channel_posts_are_handled_gracefully(fake: FakeBo
 async def test_an_exception_in_one_update_does_not_stop_the_bot(
     fake: FakeBotAPI, bot: Any, caplog: Any
 ) -> None:
-    state = bot.bot_data["state"]
-    real = state.assistant
+    service = bot.bot_data["service"]
+    real = service.assistant
 
     class Exploding:
         """Fault injection around the real core: one question raises."""
@@ -197,16 +219,16 @@ async def test_an_exception_in_one_update_does_not_stop_the_bot(
     from adapters.telegram import logsafe
 
     flt = logsafe.install(fake.token)
-    state.assistant = Exploding()
+    service.assistant = Exploding()
     try:
         fake.send_text(401, "boom")
         fake.send_text(401, "date limite enjmin")
         sent = await fake.wait_sent(2, chat_id=401)
     finally:
-        state.assistant = real
+        service.assistant = real
         for handler in __import__("logging").getLogger().handlers:
             handler.removeFilter(flt)
-    assert sent[0].plain == TEXTS["fr"]["error"]
+    assert sent[0].plain == t("error")
     assert "23 janvier 2026" in sent[1].plain
     assert "RuntimeError" in caplog.text
     assert fake.token not in caplog.text

@@ -12,7 +12,6 @@ from typing import Any
 from conftest import JANUARY, Clock, copy_knowledge, running_bot
 from fake_bot_api import FakeBotAPI, utf16_len
 
-from adapters.telegram.state import Settings
 from assistant.engine import Assistant
 
 DEADLINE_EN = 'en: "Registration for the competition must be finalised (complete file) before {date:deadline}'
@@ -26,7 +25,7 @@ async def test_ampersands_and_angle_brackets_are_rendered_safely(
         tmp_path, {"enjmin.yaml": (DEADLINE_EN, DEADLINE_EN.replace('en: "', f'en: "{tricky}', 1))}
     )
     assistant = Assistant.load(kb)
-    async with running_bot(fake, assistant, storage, settings=Settings(clock=Clock(JANUARY))):
+    async with running_bot(fake, assistant, storage, clock=Clock(JANUARY)):
         fake.send_text(801, "when is the enjmin application deadline?")
         [answer] = await fake.wait_sent(1, chat_id=801)
     assert not fake.rejected()
@@ -45,7 +44,7 @@ async def test_over_long_answer_is_split_on_paragraphs(
         tmp_path, {"enjmin.yaml": (DEADLINE_EN, DEADLINE_EN.replace('en: "', f'en: "{huge}\\n\\n', 1))}
     )
     assistant = Assistant.load(kb)
-    async with running_bot(fake, assistant, storage, settings=Settings(clock=Clock(JANUARY))):
+    async with running_bot(fake, assistant, storage, clock=Clock(JANUARY)):
         fake.send_text(802, "when is the enjmin application deadline?")
         await fake.wait_for(lambda: any("Source" in c.plain for c in fake.sent(chat_id=802)))
         sent = fake.sent(chat_id=802)

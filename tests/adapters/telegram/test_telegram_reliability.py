@@ -13,8 +13,7 @@ from conftest import running_bot
 from fake_bot_api import FakeBotAPI
 
 from adapters.telegram import logsafe
-from adapters.telegram.state import Settings
-from adapters.telegram.texts import TEXTS
+from assistant.flood import Limits
 
 # PTB's own RetryAfter constructor reads its deprecated int `retry_after` when our fake answers 429.
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")
@@ -56,8 +55,8 @@ async def test_per_user_rate_limit_notice_once_then_silence(
     fake: FakeBotAPI, assistant: Any, storage: Any
 ) -> None:
     now = [1000.0]
-    settings = Settings(rate_limit=3, rate_window=10.0, monotonic=lambda: now[0])
-    async with running_bot(fake, assistant, storage, settings=settings):
+    limits = Limits(messages=3, seconds=10.0)
+    async with running_bot(fake, assistant, storage, limits=limits, monotonic=lambda: now[0]):
         for i in range(6):
             fake.send_text(605, f"date limite enjmin {i}")
         fake.send_text(606, "date limite enjmin")  # another user is not affected
@@ -66,8 +65,9 @@ async def test_per_user_rate_limit_notice_once_then_silence(
         await asyncio.sleep(0.2)
         sent = fake.sent(chat_id=605)
         assert len(sent) == 4
-        assert sent[3].plain == TEXTS["fr"]["rate_limited"]
-        now[0] += 10.5  # the window passes
+        assert sent[3].plain.startswith("Vous envoyez beaucoup de messages")
+        assert "dans 4 s" in sent[3].plain  # a token every 10/3 s: the next in 4 s, rounded up
+        now[0] += 3.4  # one token back
         fake.send_text(605, "date limite enjmin")
         sent = await fake.wait_sent(5, chat_id=605)
         assert "23 janvier 2026" in sent[4].plain
@@ -98,6 +98,17 @@ async def test_token_never_reaches_the_logs(
     assert logsafe.REDACTED in caplog.text
 
 
+async def listening(port: int) -> None:
+    while True:
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            await asyncio.sleep(0.05)
+            continue
+        writer.close()
+        return
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -106,20 +117,22 @@ def free_port() -> int:
 
 async def test_webhook_mode_verifies_the_secret_token(fake: FakeBotAPI, assistant: Any, storage: Any) -> None:
     from adapters.telegram import build_application
+    from adapters.telegram.app import serve
 
     port = free_port()
     app = build_application(assistant, storage, fake.token, base_url=fake.base_url)
-    await app.initialize()
-    await app.start()
-    assert app.updater is not None
-    await app.updater.start_webhook(
-        listen="127.0.0.1",
-        port=port,
-        url_path="telegram",
-        webhook_url=f"http://127.0.0.1:{port}/telegram",
-        secret_token="s3cret-Token_1",
-    )
+    stop = asyncio.Event()
+    webhook = {
+        "listen": "127.0.0.1",
+        "port": port,
+        "url_path": "telegram",
+        "webhook_url": f"http://127.0.0.1:{port}/telegram",
+        "secret_token": "s3cret-Token_1",
+    }
+    running = asyncio.create_task(serve(app, stop, webhook=webhook))
     try:
+        await fake.wait_for(lambda: fake.webhook, timeout=10)
+        await asyncio.wait_for(listening(port), 10)
         assert fake.webhook == {"url": f"http://127.0.0.1:{port}/telegram", "secret_token": "s3cret-Token_1"}
         update = fake.next_update("message", fake.new_message(608, "date limite enjmin"))
         assert await fake.deliver_webhook(update, secret="wrong") == 403
@@ -129,7 +142,7 @@ async def test_webhook_mode_verifies_the_secret_token(fake: FakeBotAPI, assistan
         assert await fake.deliver_webhook(update, secret="s3cret-Token_1") == 200
         [answer] = await fake.wait_sent(1, chat_id=608)
         assert "23 janvier 2026" in answer.plain
+        assert not [c for c in fake.calls if c.method == "getUpdates"]  # no polling in webhook mode
     finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
+        stop.set()
+        assert await asyncio.wait_for(running, 10) == 0

@@ -8,15 +8,21 @@ from typing import Any
 from conftest import JANUARY, Clock, running_bot
 from fake_bot_api import FakeBotAPI
 
-from adapters.telegram.state import Settings
-from adapters.telegram.texts import TEXTS
+from assistant.actions import Action
 from assistant.checklist import reminder_times
+from assistant.kb.catalogue import t
+
+
+def data_for(call: Any, action: str) -> str:
+    return next(
+        b["callback_data"] for b in call.buttons() if Action.decode(b["callback_data"]).core() == action
+    )
 
 
 async def choose_programme(fake: FakeBotAPI, user: int, programme: str) -> None:
     fake.send_text(user, "/programme")
     picker = (await fake.wait_sent(1, chat_id=user))[-1]
-    fake.press(user, picker, f"programme:{programme}")
+    fake.press(user, picker, data_for(picker, f"programme:{programme}"))
     await fake.wait_sent(2, chat_id=user)
 
 
@@ -33,7 +39,7 @@ async def test_remind_schedules_and_a_reminder_fires(
     stored = storage.reminders("telegram:701")
     assert stored and stored[0].fire_at == first.fire_at
     assert str(len(stored)) in sent[2].plain
-    assert len(bot.bot_data["state"].reminders.pending("telegram:701")) == len(stored)
+    assert sorted(bot.bot_data["scheduler"].pending()) == sorted(r.id for r in stored)
 
     clock.value = first.fire_at  # the job fires ~0.4 s later on the real clock; the text reads this clock
     reminder = (await fake.wait_sent(4, chat_id=user, timeout=5))[3]
@@ -56,8 +62,8 @@ async def test_reminders_survive_a_restart(fake: FakeBotAPI, assistant: Any, sto
 
     clock.value = first.fire_at - timedelta(seconds=0.3)
     fake.chat(702)
-    async with running_bot(fake, assistant, storage, settings=Settings(clock=clock)) as app:
-        assert len(app.bot_data["state"].reminders.pending()) == 1  # rescheduled from storage at start-up
+    async with running_bot(fake, assistant, storage, clock=clock) as app:
+        assert len(app.bot_data["scheduler"].pending()) == 1  # rescheduled from storage at start-up
         [reminder] = await fake.wait_sent(1, chat_id=702, timeout=5)
     assert reminder.plain.startswith("⏰ Reminder")
     assert "Friday 23 January 2026" in reminder.plain
@@ -71,21 +77,21 @@ async def test_remind_off_and_forget_erase_everything(
     user = 703
     fake.send_text(user, "/start")
     [welcome] = await fake.wait_sent(1, chat_id=user)
-    fake.press(user, welcome, "lang:en")
+    fake.press(user, welcome, data_for(welcome, "lang:en"))
     picker = (await fake.wait_sent(3, chat_id=user))[2]
-    fake.press(user, picker, "programme:enjmin")
+    fake.press(user, picker, data_for(picker, "programme:enjmin"))
     await fake.wait_sent(4, chat_id=user)
     storage.save_profile("telegram:703", {"programme": "enjmin", "language": "en"})
     fake.send_text(user, "/remind")
     await fake.wait_sent(5, chat_id=user)
-    state = bot.bot_data["state"]
+    scheduler, service = bot.bot_data["scheduler"], bot.bot_data["service"]
     count = len(storage.reminders("telegram:703"))
-    assert count and len(state.reminders.pending("telegram:703")) == count
+    assert count and len(scheduler.pending()) == count
 
     fake.send_text(user, "/remind off")
     sent = await fake.wait_sent(6, chat_id=user)
     assert f"({count} removed)" in sent[5].plain
-    assert storage.reminders("telegram:703") == [] and state.reminders.pending("telegram:703") == []
+    assert storage.reminders("telegram:703") == [] and scheduler.pending() == []
 
     fake.send_text(user, "/remind")
     await fake.wait_sent(7, chat_id=user)
@@ -94,18 +100,18 @@ async def test_remind_off_and_forget_erase_everything(
 
     fake.send_text(user, "/forget")
     sent = await fake.wait_sent(8, chat_id=user)
-    assert sent[7].plain == TEXTS["en"]["forget_done"]
+    assert sent[7].plain == t("forget_done", "en", count=len(storage.reminders("telegram:703")) or count)
     assert storage.get_prefs("telegram:703") == {}
     assert storage.get_profile("telegram:703") is None
     assert storage.reminders("telegram:703") == []
-    assert state.reminders.pending("telegram:703") == []
-    assert user not in state.conversations
+    assert scheduler.pending() == []
+    assert not [k for k in service.conversations if k[1] == str(user)]
 
 
 async def test_remind_asks_for_a_programme_first(fake: FakeBotAPI, bot: Any, assistant: Any) -> None:
     fake.send_text(704, "/remind")
     [reply] = await fake.wait_sent(1, chat_id=704)
-    assert reply.plain == TEXTS["fr"]["need_programme"]
-    assert {b["callback_data"] for b in reply.buttons()} == {
+    assert reply.plain == t("need_programme", "fr")
+    assert {Action.decode(b["callback_data"]).core() for b in reply.buttons()} == {
         b.action for b in assistant.programme_buttons("fr")
     }

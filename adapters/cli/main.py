@@ -1,6 +1,7 @@
 """`candidate-assistant` command line: ask, chat, eval, kb check/doctor/suggest, checklist, report, telegram,
 discord.
 
+The command line is an adapter like the bots: it parses arguments and calls the core (`assistant`).
 Heavy platform libraries are imported only by the subcommand that needs them, so `ask` starts fast.
 """
 
@@ -41,7 +42,14 @@ def build_parser(checklist_options: bool = True) -> argparse.ArgumentParser:
     )
     ask.add_argument("--explain", action="store_true", help="also show how the matcher read the question")
 
-    sub.add_parser("chat", help="interactive terminal chat").add_argument("--today", type=_date)
+    chat = sub.add_parser("chat", help="interactive terminal chat")
+    chat.add_argument("--today", type=_date, help="take this date as today (YYYY-MM-DD)")
+    chat.add_argument(
+        "--log",
+        action="store_true",
+        help="record the questions in the staff question log (the bots' database)",
+    )
+    chat.add_argument("--db", help="database for --log (default: $CANDIDATE_ASSISTANT_DB)")
 
     ev = sub.add_parser("eval", help="score a question set (format of shared/eval/dev.yaml)")
     ev.add_argument("file")
@@ -73,7 +81,7 @@ def build_parser(checklist_options: bool = True) -> argparse.ArgumentParser:
 
     cl = sub.add_parser("checklist", help="personalised checklist from a profile file")
     if checklist_options:  # its options pull in the checklist package: only when it is the command
-        from assistant.checklist.cli import add_arguments
+        from adapters.cli.checklist import add_arguments
 
         add_arguments(cl)
 
@@ -82,10 +90,10 @@ def build_parser(checklist_options: bool = True) -> argparse.ArgumentParser:
     tg.add_argument("--listen", default="127.0.0.1", help="address the webhook server listens on")
     tg.add_argument("--port", type=int, default=8443, help="port the webhook server listens on")
     tg.add_argument("--webhook-secret", help="webhook secret (default: $TELEGRAM_WEBHOOK_SECRET or random)")
-    tg.add_argument("--db", help="SQLite file (default: $CANDIDATE_ASSISTANT_DB)")
+    tg.add_argument("--db", help="database file or URL (default: $CANDIDATE_ASSISTANT_DB)")
 
     dc = sub.add_parser("discord", help="run the Discord bot (token in DISCORD_BOT_TOKEN)")
-    dc.add_argument("--db", help="SQLite file (default: $CANDIDATE_ASSISTANT_DB)")
+    dc.add_argument("--db", help="database file or URL (default: $CANDIDATE_ASSISTANT_DB)")
     return parser
 
 
@@ -102,13 +110,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "ask":
             return _ask(args)
         if args.command == "chat":
-            from adapters.cli.chat import run_chat
-
-            return run_chat(_assistant(args), today=args.today)
+            return _chat(args)
         if args.command == "eval":
             return _eval(args)
         if args.command == "checklist":
-            from assistant.checklist.cli import run
+            from adapters.cli.checklist import run
 
             return run(args)
         if args.command == "report":
@@ -124,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "discord":
             if not _has_extra("discord"):
                 return 2
-            from adapters.discord.bot import run as run_discord
+            from adapters.discord import run as run_discord
 
             return run_discord(kb_path=args.kb, db_path=args.db)
     except KnowledgeLoadFailed as exc:
@@ -193,7 +199,9 @@ def _ask(args: argparse.Namespace) -> int:
         args.question, Conversation(bound_programme=args.programme), language=args.lang, today=args.today
     )
     if args.json:
-        print(json.dumps(_json_reply(args.question, reply), ensure_ascii=False, indent=2))
+        from assistant.batch import reply_dict
+
+        print(json.dumps(reply_dict(args.question, reply), ensure_ascii=False, indent=2))
     else:
         from adapters.cli.render import render_reply
 
@@ -220,12 +228,6 @@ def _explain(assistant, question: str) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(lines)
 
 
-def _json_reply(text: str, reply) -> dict:  # type: ignore[no-untyped-def]
-    from assistant.batch import reply_dict
-
-    return reply_dict(text, reply)
-
-
 def _ask_jsonl(assistant, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
     """One question per line (text, or a JSON object with `text`, `programme`, `today`, `session`):
     see `assistant.batch`. A bad line is an `{"line": n, "error": ...}` object; the batch goes on."""
@@ -238,6 +240,31 @@ def _ask_jsonl(assistant, args: argparse.Namespace) -> int:  # type: ignore[no-u
             f"ask --jsonl: {batch.errors} line(s) with an error, {batch.answered} answered", file=sys.stderr
         )
     return 0
+
+
+def _chat(args: argparse.Namespace) -> int:
+    """The terminal chat: the bots' conversation service, nothing stored unless `--log`."""
+    from adapters.cli.chat import run_chat
+
+    if args.log and args.today is not None:
+        print(
+            "candidate-assistant chat: --log records questions for staff reports at the real time; "
+            "it cannot be combined with --today",
+            file=sys.stderr,
+        )
+        return 2
+    assistant = _assistant(args)
+    if not args.log:
+        return run_chat(assistant, today=args.today)
+    from assistant.storage import StorageError, open_storage
+
+    try:
+        storage = open_storage(args.db)
+    except StorageError as exc:
+        print(f"candidate-assistant chat: {exc}", file=sys.stderr)
+        return 2
+    with storage:
+        return run_chat(assistant, today=args.today, storage=storage)
 
 
 def _eval(args: argparse.Namespace) -> int:

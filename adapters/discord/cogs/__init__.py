@@ -1,0 +1,10 @@
+"""The Discord bot's features, one `commands.Cog` each: questions, checklist, reminders, moderation."""
+
+from adapters.discord.cogs.checklist import Checklist
+from adapters.discord.cogs.moderation import Moderation
+from adapters.discord.cogs.questions import Questions
+from adapters.discord.cogs.reminders import Reminders
+
+COGS = (Questions, Checklist, Reminders, Moderation)
+
+__all__ = ["COGS", "Checklist", "Moderation", "Questions", "Reminders"]
