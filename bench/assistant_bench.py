@@ -63,8 +63,8 @@ def jsonl_throughput(n: int = 6000) -> float:
         "-c",
         "import sys,time;"
         "import assistant.engine as e;a=e.Assistant.load();t0=time.perf_counter();"
-        "from assistant.batch import run_jsonl;"
-        "run_jsonl(a,sys.stdin,sys.stdout);"
+        "from assistant.batch import Batch, run;"
+        "run(Batch(a),sys.stdin.buffer,sys.stdout.buffer);"
         "sys.stderr.write(str(time.perf_counter()-t0))",
     ]
     out = subprocess.run(cmd, input=payload, capture_output=True, text=True, cwd=ROOT, check=True)

@@ -3,9 +3,13 @@ terminal, choices numbered so the person types a number to pick one."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from assistant.kb.catalogue import t
 from assistant.reply import Button, Reply, colon
-from assistant.service import Message
+
+if TYPE_CHECKING:  # the service is not needed to print one answer (`ask`)
+    from assistant.service import Message
 
 BOLD, DIM, CYAN, YELLOW, RESET = "\033[1m", "\033[2m", "\033[36m", "\033[33m", "\033[0m"
 

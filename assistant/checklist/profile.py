@@ -14,7 +14,6 @@ from assistant.boundedjson import JsonError, loads
 from assistant.files import FileReadError, clip, read_bounded
 from assistant.kb.loader import KnowledgeBase
 from assistant.limits import PROFILE
-from assistant.yamlfile import YamlError, parse
 
 FrenchLevel = Literal["A1", "A2", "B1", "B2", "C1", "C2", "native"]
 TrainingMode = Literal["initiale", "continue", "apprentissage"]
@@ -109,6 +108,8 @@ def _shown(value: Any) -> str:
 def load_profile(path: str | Path, kb: KnowledgeBase | None = None) -> Profile:
     """Read a YAML or JSON profile file (JSON is read as JSON when the suffix says so), within the
     budgets of `assistant.limits.PROFILE`: size, values, nesting depth, aliases."""
+    from assistant.yamlfile import YamlError, parse  # PyYAML: only when a profile file is read
+
     file = Path(path)
     try:
         raw = read_bounded(file, PROFILE.max_bytes, str(path))

@@ -89,15 +89,19 @@ class TopicModel:
     def ranked_many(self, many: list[dict[int, int]]) -> list[list[tuple[str, float]]]:
         """Every topic with its probability, best first, for several pieces of text in one product
         (a message and its sentences): the same figures as `probabilities`, one numpy pass."""
-        scores = np.tile(self.intercept.astype(np.float64), (len(many), 1))
+        scores = np.tile(self.intercept, (len(many), 1))
         keys = [np.fromiter(c.keys(), dtype=np.intp, count=len(c)) for c in many]
-        rows = np.unique(np.concatenate(keys)) if keys else np.empty(0, dtype=np.intp)
-        if rows.size:
-            weights = np.zeros((len(many), rows.size))
+        if len(many) == 1:  # the usual case: one piece of text, its keys are already distinct
+            rows = keys[0]
+            weights = np.log(np.fromiter(many[0].values(), dtype=np.float32, count=rows.size))[None, :] + 1.0
+        else:
+            rows = np.unique(np.concatenate(keys)) if keys else np.empty(0, dtype=np.intp)
+            weights = np.zeros((len(many), rows.size), dtype=np.float32)
             for a, (counts, index) in enumerate(zip(many, keys, strict=True)):
                 if index.size:
-                    n = np.fromiter(counts.values(), dtype=np.float64, count=index.size)
+                    n = np.fromiter(counts.values(), dtype=np.float32, count=index.size)
                     weights[a, np.searchsorted(rows, index)] = np.log(n) + 1.0
+        if rows.size:
             weights *= self.idf[rows]
             norms = np.sqrt(np.einsum("ij,ij->i", weights, weights))
             norms[norms == 0] = 1.0
