@@ -18,3 +18,8 @@ def channel_scope(channel_id: int) -> str:
 
 def user_key(user_id: int) -> str:
     return f"discord:{user_id}"
+
+
+STAFF_CHANNEL_SETTING = "staff_channel"
+"""The server-wide setting (in `guild_scope`) holding the id of the channel where the admissions team
+reads the bot: handed-over questions, refused knowledge-base edits. Set by `/assistant staff-channel`."""
