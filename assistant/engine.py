@@ -23,6 +23,7 @@ from assistant.nlu.understand import Reader, Reading, Understanding
 from assistant.reply import Button, Reply
 
 SOCIAL = ("greeting", "thanks")
+META_KINDS = ("greeting", "thanks", "help")
 FOLLOW_UP_WORDS = 4
 """A follow-up that names a programme with at most this many other words keeps the previous topic."""
 SHORT_WORDS = 3
@@ -220,12 +221,19 @@ class Assistant:
         th = self.thresholds
         programmes, named = self._programmes(u, conv)
         best = self._best_reading(u)
-        if u.in_context is not None and not named:
+        if u.in_context is not None and (not named or programmes == [conv.active_programme()]):
+            # (naming another programme starts a new question; naming the same one, "à Angoulême", does not)
             # "et c payant ?" after a question on ENIC-NARIC: the two read together say what "it" is
             together = _blend(best, u.in_context)
             # kept when this message alone is unsure, or when read together it stays on the same subject
             same = together.topic in (best.topic, conv.topic)
-            if together.p >= th.answer and (best.p < FOLLOW_UP_CONFIDENCE or same):
+            context = u.in_context
+            if self._meta(best.topic) and (u.follow_up or u.content_words <= SHORT_WORDS):
+                # "and what's optional?" reads alone like "what can you do?": it asks about the last subject
+                admissions = not self._meta(context.topic) and not self._is_decline(context.topic)
+                if admissions and context.p >= th.answer:
+                    best = context
+            elif together.p >= th.answer and (best.p < FOLLOW_UP_CONFIDENCE or same):
                 best = together
         # a follow-up that only changes the programme keeps the topic: "et pour l'autre école ?",
         # "same question for IIM", or "enjmin" answering "which programme?"
@@ -266,6 +274,10 @@ class Assistant:
 
     def _is_decline(self, topic: str) -> bool:
         return topic in self._declines
+
+    def _meta(self, topic: str) -> bool:
+        """A topic about the conversation itself (hello, thanks, what can you do), not about admissions."""
+        return self.kb.topics[topic].kind in META_KINDS
 
     def _best_reading(self, u: Understanding) -> Reading:
         """The whole message read together with its question: a question sentence says what is asked,

@@ -118,7 +118,9 @@ def status(event: Event, lang: str, now: datetime, msg: Messages) -> str:
     if end < now:
         if event.end is None and isinstance(event.start, datetime) and _day(event.start) == local_now.date():
             return msg("today_past", lang).replace("{time}", format_time(start, lang))
-        return msg("past_range" if event.end is not None else "past", lang)
+        if event.end is not None:
+            return msg("past_range", lang)
+        return msg("past_publication" if event.kind == "publication" else "past", lang)
     if start <= now and event.end is None:  # a single day (a bare date) that has begun: today
         return msg("today", lang)
     if start <= now:

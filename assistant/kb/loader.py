@@ -72,6 +72,7 @@ REQUIRED_TEXTS = (
     "session_over",
     "unknown_link",
     "past",
+    "past_publication",
     "today",
     "in_days",
     "tomorrow",

@@ -66,6 +66,12 @@ class ProgrammeFinder:
                 pid = self._one_word.get(tok[1:]) if tok[:1] in ("l", "d") else None
                 if pid is not None and pid not in mention.named:
                     mention.named.append(pid)
+        if not mention.named:  # a name inside an address: "master.enjmin", "enjmin.cnam.fr"
+            for tok in tokens:
+                for part in tok.split(".") if "." in tok else ():
+                    pid = self._one_word.get(part)
+                    if pid is not None and pid not in mention.named:
+                        mention.named.append(pid)
         if not mention.named and self._long_names:
             words = [w for w, _ in self._long_names]
             for tok in tokens:

@@ -165,6 +165,28 @@ def test_follow_up_about_the_other_programme_keeps_the_topic(assistant: Assistan
     assert reply.decision == "answer" and reply.intent == "iim.fees"
 
 
+@pytest.mark.parametrize("follow_up", ["and what's optional?", "et c'est quoi qui est facultatif ?"])
+def test_a_follow_up_that_reads_like_help_asks_about_the_last_subject(
+    assistant: Assistant, follow_up: str
+) -> None:
+    conv = Conversation()
+    assistant.ask("what's mandatory in the IIM cycle sup application?", conv, today=TODAY)
+    reply = assistant.ask(follow_up, conv, today=TODAY)
+    assert reply.decision == "answer" and reply.intent in ("iim.documents", "iim.portfolio")
+
+
+def test_a_follow_up_describing_the_same_school_is_read_with_the_last_question(assistant: Assistant) -> None:
+    conv = Conversation()
+    assistant.ask("les oraux du concours enjmin ça tombe quand", conv, today=TODAY)
+    reply = assistant.ask("faut se déplacer à angoulême pour ça ?", conv, today=TODAY)
+    assert reply.decision == "answer" and reply.intent == "enjmin.interview"
+
+
+def test_a_programme_named_in_an_address_is_a_mention(assistant: Assistant) -> None:
+    reply = ask(assistant, "whats the difference between master.enjmin and assistance.enjmin emails?")
+    assert reply.programme == "enjmin" and "iim" not in fold(reply.plain_text())
+
+
 def test_gibberish_after_an_answer_is_not_answered_again(assistant: Assistant) -> None:
     conv = Conversation()
     first = assistant.ask("date limite enjmin", conv, today=TODAY)

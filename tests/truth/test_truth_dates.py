@@ -28,13 +28,13 @@ STATUS = {
         "upcoming": r"dans \d+ jours|demain",
         "today": r"c'est aujourd'hui",
         "ongoing": r"en cours, jusqu'au [^)]*",
-        "past": r"cette date est passée|cette période est passée",
+        "past": r"cette date est passée(?: : c'est déjà en ligne)?|cette période est passée",
     },
     "en": {
         "upcoming": r"in \d+ days|tomorrow",
         "today": r"that's today",
         "ongoing": r"ongoing, until [^)]*",
-        "past": r"this date has passed|this period is over",
+        "past": r"this date has passed(?:: already published)?|this period is over",
     },
 }
 OVER = {"fr": "session {session} est terminée", "en": "{session} session is over"}
