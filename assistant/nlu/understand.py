@@ -23,6 +23,8 @@ FR_ACCENTS = "éèêàùçôîâœÉÈÀÇ"
 MAX_SENTENCES = 6
 COURTESY = 0.5
 """A sentence read this surely as a greeting or thanks is left out of the whole message's reading."""
+SIGN_OFF_WORDS = 3
+"""A sentence this short after the last question is a sign-off or a signature, not part of what is asked."""
 CONTEXT_WORDS = 8
 """A message with at most this many words besides programme names is also read with the previous question."""
 CLEAR_MARGIN = 2
@@ -146,9 +148,12 @@ class Reader:
                 sentences.append(reading)
         total: dict[int, int] = {}
         words = 0
+        asked = [k for k, r in enumerate(sentences) if r.question]
         for k, counts in enumerate(part_counts):
             if sentences and sentences[k].topic in self.courtesy and sentences[k].p >= COURTESY:
                 continue  # "Bonjour,", "Merci d'avance.", "Cordialement,": not what is asked
+            if asked and k > asked[-1] and part_words[k] <= SIGN_OFF_WORDS and not sentences[k].question:
+                continue  # "Respectueusement, J.-P. Garnier" after the question: a signature
             words += part_words[k]
             for j, n in counts.items():
                 total[j] = total.get(j, 0) + n

@@ -187,6 +187,15 @@ def test_a_programme_named_in_an_address_is_a_mention(assistant: Assistant) -> N
     assert reply.programme == "enjmin" and "iim" not in fold(reply.plain_text())
 
 
+def test_a_formal_letter_is_read_without_its_request_frame_and_signature(assistant: Assistant) -> None:
+    letter = (
+        "Madame, Monsieur,\nMon fils souhaite se présenter au concours de l'ENJMIN. Pourriez-vous me "
+        "communiquer la date limite d'inscription ?\nRespectueusement,\nJ.-P. Garnier"
+    )
+    reply = ask(assistant, letter)
+    assert reply.decision == "answer" and reply.intent == "enjmin.deadline"
+
+
 def test_gibberish_after_an_answer_is_not_answered_again(assistant: Assistant) -> None:
     conv = Conversation()
     first = assistant.ask("date limite enjmin", conv, today=TODAY)
