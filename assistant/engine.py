@@ -221,6 +221,18 @@ class Assistant:
         th = self.thresholds
         programmes, named = self._programmes(u, conv)
         best = self._best_reading(u)
+        if u.next_step and not named and conv.topic:
+            # "et après ?" after the confirmation: the step the knowledge base says comes next; after an
+            # answer with no next step, its follow-ups to choose from (never the same answer again)
+            following = self._next_step(conv)
+            if following:
+                conv.pending_topic = None
+                return self._answer_topics(
+                    conv, [Choice(following, 1.0)], programmes, lang, now, explicit=False
+                )
+            choices = self._follow_ups(conv)[:CHOICES]
+            if choices:
+                return self.composer.did_you_mean(lang, 0.0, choices, conv.active_programme())
         if u.in_context is not None and (not named or programmes == [conv.active_programme()]):
             # (naming another programme starts a new question; naming the same one, "à Angoulême", does not)
             # "et c payant ?" after a question on ENIC-NARIC: the two read together say what "it" is
@@ -325,6 +337,11 @@ class Assistant:
         if best.p >= th and not self._is_decline(best.topic):
             return [Choice(best.topic, best.p)]
         return []
+
+    def _next_step(self, conv: Conversation) -> str | None:
+        active = conv.active_programme()
+        answer = self.kb.answer(active, conv.topic) if active and conv.topic else None
+        return answer.next if answer else None
 
     def _follow_ups(self, conv: Conversation) -> list[str]:
         if not conv.topic:

@@ -737,6 +737,12 @@ def _answer_checks(
                     f"follow-up `{follow}` is not a topic",
                     "use the id of a topic of topics.yaml",
                 )
+        if answer.next is not None and topics_ok and answer.next not in pdata.answers:
+            report(
+                ("next",),
+                f"next step `{answer.next}` has no answer in this programme",
+                "use the topic id of one of this file's `answers:`",
+            )
         for ref in ([answer.source] if answer.source else []) + answer.links:
             if ref not in pdata.links:
                 report(

@@ -299,6 +299,9 @@ class Answer(Strict):
     """Extra examples phrased for this programme; they are pooled into the topic like the others."""
     follow_ups: list[str] = Field(default_factory=list)
     """Topic ids offered as follow-up questions."""
+    next: str | None = None
+    """The topic that comes after this one in the procedure: the answer to "et après ?" / "what's next?"
+    right after this answer (none: such a message is read as any other)."""
     source: str | None = None
     """Id of the programme link the answer comes from (defaults to the programme's source)."""
     links: list[str] = Field(default_factory=list)
@@ -335,6 +338,10 @@ class Glossary(Strict):
     """Phrases meaning "all of them" ("les deux écoles", "both")."""
     follow_up_markers: list[str] = Field(default_factory=list)
     """Openings of a follow-up that reuses the previous topic ("et pour", "what about", "same for")."""
+    next_step_markers: list[str] = Field(default_factory=list)
+    """A whole message asking what comes after the last answer ("et après ?", "what's next?")."""
+    next_step_fillers: list[str] = Field(default_factory=list)
+    """Words that may surround a next-step marker without changing it ("ok et après ?")."""
 
 
 class Preparation(Sourced):

@@ -71,6 +71,8 @@ class Understanding:
     """One reading per sentence when the message has several; empty otherwise."""
     follow_up: bool = False
     """It opens like a follow-up ("et pour…", "what about…") that keeps the previous topic."""
+    next_step: bool = False
+    """The whole message asks what comes after the last answer ("et après ?", "ok and then?")."""
     content_words: int = 0
     """Words left once programme names and references are set aside."""
     in_context: Reading | None = None
@@ -116,6 +118,8 @@ class Reader:
         g = kb.glossary
         self.markers = {"fr": set(g.language_markers.fr), "en": set(g.language_markers.en)}
         self.follow_ups = Phrases({tuple(tokenize(p, {})): "f" for p in g.follow_up_markers})
+        self.next_steps = Phrases({tuple(tokenize(p, {})): "n" for p in g.next_step_markers})
+        self.next_fillers = Phrases({tuple(tokenize(p, {})): "f" for p in g.next_step_fillers})
         self.courtesy = {t.id for t in kb.topics.values() if t.kind in ("greeting", "thanks")}
         self._indices: dict[str, tuple[str, tuple[int, ...]]] = {}
         """word -> (its stem, the model's indices of its features): a word is featurized once."""
@@ -177,6 +181,7 @@ class Reader:
             whole=whole,
             sentences=sentences,
             follow_up=follow_up,
+            next_step=self._next_step(tokens),
             content_words=content,
             in_context=in_context,
             facts=_facts(text),
@@ -222,6 +227,14 @@ class Reader:
             words,
             sum(n for j, n in counts.items() if j in word_rows),
         )
+
+    def _next_step(self, tokens: list[str]) -> bool:
+        """Only a next-step marker, with at most acknowledgements around it."""
+        if not tokens or len(tokens) > 10 or not self.next_steps.find(tokens):
+            return False
+        rest = self.next_steps.replace(tokens, lambda _: "\x00")
+        rest = self.next_fillers.replace(rest, lambda _: "\x00")
+        return all(t == "\x00" for t in rest)
 
     def _content_words(self, tokens: list[str]) -> int:
         """Words that are neither programme names or descriptions, references ("the other one"), follow-up

@@ -196,6 +196,25 @@ def test_a_formal_letter_is_read_without_its_request_frame_and_signature(assista
     assert reply.decision == "answer" and reply.intent == "enjmin.deadline"
 
 
+@pytest.mark.parametrize("next_step", ["et après ?", "ok et ensuite ?", "what's next?"])
+def test_what_comes_next_is_the_step_the_knowledge_base_names(assistant: Assistant, next_step: str) -> None:
+    conv = Conversation()
+    first = assistant.ask("qu'est-ce qui rend l'admission définitive à l'iim ?", conv, today=TODAY)
+    assert first.intent == "iim.confirmation"
+    reply = assistant.ask(next_step, conv, today=TODAY)
+    assert reply.decision == "answer" and reply.intent == "iim.start_date"
+
+
+def test_what_comes_next_without_a_next_step_offers_the_follow_ups(assistant: Assistant) -> None:
+    conv = Conversation()
+    assistant.ask("frais de dossier iim ?", conv, today=TODAY)
+    reply = assistant.ask("et après ?", conv, today=TODAY)
+    assert reply.decision == "clarify" and [b.action for b in reply.buttons] == [
+        "topic:documents@iim",
+        "topic:withdrawal_refund@iim",
+    ]
+
+
 def test_gibberish_after_an_answer_is_not_answered_again(assistant: Assistant) -> None:
     conv = Conversation()
     first = assistant.ask("date limite enjmin", conv, today=TODAY)

@@ -888,6 +888,15 @@ def test_answer_follow_up_that_is_not_a_topic(kb_copy: Path) -> None:
     assert "topics.yaml" in problem.hint
 
 
+def test_answer_next_step_without_an_answer_in_the_programme(kb_copy: Path) -> None:
+    path = kb_copy / "iim.yaml"
+    edit(path, "    next: start_date\n", "    next: mon_master\n")
+    _, problems = check(kb_copy)
+    line, _ = where(path, "next: mon_master")
+    problem = problem_at(problems, path, line, "iim.confirmation", "next step `mon_master` has no answer")
+    assert "answers:" in problem.hint
+
+
 def test_answer_follow_up_may_be_a_general_topic(kb_copy: Path) -> None:
     path = kb_copy / "iim.yaml"
     edit(path, "    follow_ups: [application_form]\n", "    follow_ups: [application_form, human]\n")
