@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import running_bot
 from fake_bot_api import FakeBotAPI
+from telegram_harness import running_bot
 
 from adapters.cli.main import main
 from adapters.telegram.handlers import COMMANDS
