@@ -34,6 +34,8 @@ log = logging.getLogger("candidate_assistant.discord")
 MODAL_TITLE_MAX = 45
 LABEL_TEXT_MAX = 45
 REPLY_PREFIX = "ca:ho:"
+FORM_TIMEOUT = 3600.0
+"""Seconds an answer form stays open (forms live in memory: one left open is forgotten after this)."""
 
 
 def staff_channel_for(bot: AssistantBot, who: Who) -> str | None:
@@ -131,7 +133,7 @@ class StaffReplyForm(discord.ui.Modal):
         super().__init__(
             title=truncate(t("handover_reply_title", lang, id=handover_id), MODAL_TITLE_MAX),
             custom_id=f"ca:hoform:{handover_id}:{os.urandom(4).hex()}",
-            timeout=None,
+            timeout=FORM_TIMEOUT,
         )
         self.handover_id = handover_id
         self.answer: discord.ui.TextInput[StaffReplyForm] = discord.ui.TextInput(
