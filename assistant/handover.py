@@ -390,6 +390,12 @@ class HandoverDesk:
             self.staff_language, self.t("handover_relay_failed", self.staff_language, id=relay.handover_id)
         )
 
+    def handover_leave(self, who: Who) -> None:
+        """Another command after `/human` alone: the next message is a question again."""
+        desk = self._desks.peek((who.chat, who.user))
+        if desk is not None:
+            desk.awaiting = False
+
     def handover_forget(self, who: Who) -> None:
         """/forget: the handovers under way in memory go too (the stored ones go with the storage's)."""
         self._desks.drop(lambda k: isinstance(k, tuple) and k[1] == who.user)

@@ -607,6 +607,7 @@ class ConversationService(HandoverDesk):
         session = self.questionnaires.peek(self.user_key(who))
         if session is not None:
             session.typing = False
+        self.handover_leave(who)
 
     def _questionnaire_answer(self, who: Who, session: _Questionnaire, text: str, edit: bool) -> Response:
         step = self._questionnaire().answer(session.state, text, today=self.today())

@@ -136,6 +136,15 @@ def test_human_alone_asks_for_the_question_and_the_next_message_is_it(
     assert done.staff is not None
 
 
+def test_another_command_after_human_alone_makes_the_next_message_a_question_again(
+    service: ConversationService,
+) -> None:
+    service.human(ME)
+    service.deadlines(ME)
+    answer = service.ask(ME, DECLINED)
+    assert answer.messages[0].reply is not None and answer.messages[0].reply.decision == "decline"
+
+
 def test_asking_for_a_person_offers_the_handover_of_the_last_question(service: ConversationService) -> None:
     service.ask(ME, DECLINED)
     response = service.ask(ME, "can I talk to a real person")
