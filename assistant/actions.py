@@ -13,8 +13,10 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
-Kind = Literal["topic", "programme", "lang", "qa", "consent", "remind", "fb", "bind"]
-KINDS: frozenset[str] = frozenset(("topic", "programme", "lang", "qa", "consent", "remind", "fb", "bind"))
+Kind = Literal["topic", "programme", "lang", "qa", "consent", "remind", "fb", "bind", "human"]
+KINDS: frozenset[str] = frozenset(
+    ("topic", "programme", "lang", "qa", "consent", "remind", "fb", "bind", "human")
+)
 CORE_KINDS = frozenset(("topic", "programme", "lang"))
 """Actions the core answers (`Assistant.press`); the others are the service's own."""
 MAX_ENCODED = 64

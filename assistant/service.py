@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from assistant.actions import CORE_KINDS, Action
 from assistant.context import Conversation
 from assistant.flood import Cooldowns, Limits, TokenBuckets, Verdict, whole_seconds
+from assistant.handover import HandoverDesk, StaffPost
 from assistant.kb.loader import PARIS
 from assistant.reply import Button, Reply
 from assistant.sessions import SessionStore
@@ -114,6 +115,8 @@ class Response:
     """Flood control held this event back (the messages are then at most its one notice)."""
     notice: Message | None = None
     """When held back: what to show if the platform must answer anyway (a Discord interaction)."""
+    staff: StaffPost | None = None
+    """A handed-over question for the staff destination (`assistant.handover`): post it first."""
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,7 @@ def utc_now() -> datetime:
 
 
 # ---------------------------------------------------------------------------------------- the service
-class ConversationService:
+class ConversationService(HandoverDesk):
     """One per bot process (and platform): `Assistant` for the answers, `Storage` for what must survive
     a restart (None: nothing is stored, as in the terminal), a `Scheduler` for reminders (None: no
     reminders on this channel)."""
@@ -312,6 +315,8 @@ class ConversationService:
             session = self._typing_session(who)
             if session is not None:
                 return self._questionnaire_answer(who, session, text, edit=False)
+            if (offer := self.handover_typed(who, text)) is not None:
+                return offer
             conv = self.conversation(who)
             forced = self._prefs(who).get("language")
             reply = self.assistant.ask(
@@ -321,7 +326,9 @@ class ConversationService:
                 now=self.now(),
             )
             question_id = self._log(who, text, reply)
-            return Response([self._answer(who, reply, question_id)])
+            return Response(
+                self.handover_after_answer(who, text, reply, self._answer(who, reply, question_id))
+            )
 
     def overheard(self, who: Who, text: str) -> Response:
         """A message in a channel where moderators enabled automatic answers, addressed to nobody:
@@ -452,6 +459,8 @@ class ConversationService:
                 return self._consent(who, action.value == "yes")
             if action.kind == "remind":
                 return self._remind(who, on=True)
+            if action.kind == "human":
+                return self.handover_press(who, action)
             if action.kind == "bind":
                 return self._bind(
                     who, who.settings[0] if who.settings else None, action.value or None, "group"
@@ -598,6 +607,7 @@ class ConversationService:
         session = self.questionnaires.peek(self.user_key(who))
         if session is not None:
             session.typing = False
+        self.handover_leave(who)
 
     def _questionnaire_answer(self, who: Who, session: _Questionnaire, text: str, edit: bool) -> Response:
         step = self._questionnaire().answer(session.state, text, today=self.today())
@@ -845,6 +855,7 @@ class ConversationService:
                 self.storage.forget(key)
             self.conversations.drop(lambda k: isinstance(k, tuple) and k[1] == who.user)
             self.questionnaires.pop(key)
+            self.handover_forget(who)
             self.buckets.forget(lambda k: isinstance(k, tuple) and k[0] == key)
             return Response(
                 [Message(language=lang, text=self.t("forget_done", lang, count=count), private=True)]

@@ -30,6 +30,7 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
+from adapters.discord.handover import post_to_staff, staff_channel_for
 from adapters.discord.i18n import FrenchTranslator, lang_of
 from adapters.discord.moderation import GuildOnly, NotModerator, interaction_is_moderator
 from adapters.discord.render import (
@@ -196,6 +197,7 @@ class AssistantBot(commands.Bot):
             limits=self.config.limits or Limits.from_env(),
             auto_answer_threshold=self.config.auto_answer_threshold,
         )
+        self.service.staff_destination = partial(staff_channel_for, self)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="assistant-core")
         self._busy = 0
         self._idle = asyncio.Event()
@@ -342,6 +344,8 @@ class AssistantBot(commands.Bot):
     ) -> None:
         """Answer an interaction with a service response: the first message as the response (an edit of
         the message a component was under when the service says so), the others as follow-ups."""
+        if response.staff is not None:  # a handed-over question: to the staff channel first
+            response = await post_to_staff(self, self.who_of(interaction), response)
         messages = response.messages or ([response.notice] if response.limited and response.notice else [])
         owner = interaction.user.id
         for message in messages:
@@ -360,6 +364,8 @@ class AssistantBot(commands.Bot):
 
     async def reply_to(self, message: discord.Message, response: Response, *, thread: bool = False) -> None:
         """Answer a message: a reply to it (or in a thread of its own), then any further messages."""
+        if response.staff is not None:
+            response = await post_to_staff(self, self.who_of_message(message), response)
         target: Any = message
         if thread and isinstance(message.channel, discord.TextChannel):
             target = await message.create_thread(name=quote_question(message.content, 90) or "question")

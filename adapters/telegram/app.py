@@ -41,6 +41,7 @@ from adapters.telegram.concurrency import PerChatUpdateProcessor
 from adapters.telegram.flood import FloodControl, retry_after_seconds
 from adapters.telegram.handlers import COMMANDS, PLATFORM, Handlers, who_of
 from adapters.telegram.reminders import JobQueueScheduler
+from adapters.telegram.staff import staff_chat_id
 from assistant.flood import Limits
 from assistant.service import ConversationService, utc_now
 
@@ -69,12 +70,14 @@ def build_application(
     limits: Limits | None = None,
     flood: FloodControl | None = None,
     max_concurrent_updates: int = 64,
+    staff_chat: int | None = None,
 ) -> Application:
     """A ready-to-start PTB Application answering through a `ConversationService`.
 
     `base_url` is PTB's (e.g. `http://127.0.0.1:8081/bot` for a self-hosted Bot API server); None means
     Telegram's own. `clock` (aware datetimes) and `monotonic` are the service's clocks (tests move them). The application's `bot_data` holds the `service`, the `handlers` and the reminders'
-    `scheduler`.
+    `scheduler`. `staff_chat` is the staff chat's id (`TELEGRAM_STAFF_CHAT_ID`): handed-over questions go
+    there and staff answer them there; None: no handovers (candidates are told so).
     """
     builder = (
         ApplicationBuilder()
@@ -96,7 +99,7 @@ def build_application(
         monotonic=monotonic,
         limits=limits or Limits.from_env(),
     )
-    handlers = Handlers(service)
+    handlers = Handlers(service, staff_chat=staff_chat)
 
     async def fire(at: datetime) -> None:
         await service.deliver_due(lambda delivery: handlers.send_reminder(app.bot, delivery), at)
@@ -323,6 +326,7 @@ def run(args: argparse.Namespace | Mapping[str, Any] | None = None, **kwargs: An
     logsafe.install(token)
     try:
         limits = Limits.from_env()
+        staff_chat = staff_chat_id()
     except ValueError as exc:
         print(f"candidate-assistant telegram: {exc}", file=sys.stderr)
         return EXIT_CONFIG
@@ -354,7 +358,9 @@ def run(args: argparse.Namespace | Mapping[str, Any] | None = None, **kwargs: An
     async def main() -> int:
         stop = asyncio.Event()
         stop_on_signals(stop)
-        app = build_application(assistant, storage, token, base_url=base_url, limits=limits)
+        app = build_application(
+            assistant, storage, token, base_url=base_url, limits=limits, staff_chat=staff_chat
+        )
         return await serve(app, stop, webhook=webhook)
 
     try:

@@ -7,6 +7,8 @@ acknowledgement). What to answer, to whom, and when to stay quiet is the service
 Where the bot speaks:
 * private chats: every text message is a question (or a questionnaire answer); media get a short note;
 * groups: only messages that mention the bot, reply to it, or use /ask; everything else is ignored;
+* the staff chat (`TELEGRAM_STAFF_CHAT_ID`): a staff member's reply to a handed-over question is relayed
+  to the candidate; nothing said there is ever answered as a candidate's question;
 * edited messages, channel posts and other update types are ignored (no handler matches them).
 """
 
@@ -55,7 +57,18 @@ PRIVATE = filters.ChatType.PRIVATE
 GROUPS = filters.ChatType.GROUPS
 MAX_TOAST = 200
 """Telegram's limit for the notification answering a button press."""
-COMMANDS = ("start", "help", "ask", "deadlines", "checklist", "remind", "programme", "language", "forget")
+COMMANDS = (
+    "start",
+    "help",
+    "ask",
+    "human",
+    "deadlines",
+    "checklist",
+    "remind",
+    "programme",
+    "language",
+    "forget",
+)
 """The command menu, in this order; descriptions are `command_<name>` in the text catalogue."""
 
 
@@ -77,9 +90,14 @@ def who_of(update: Update, moderator: bool = False) -> Who | None:
 class Handlers:
     """The bot's handlers around one `ConversationService`."""
 
-    def __init__(self, service: ConversationService, codec: CallbackCodec | None = None) -> None:
+    def __init__(
+        self, service: ConversationService, codec: CallbackCodec | None = None, staff_chat: int | None = None
+    ) -> None:
         self.service = service
         self.codec = codec or CallbackCodec()
+        self.staff_chat = staff_chat
+        """Where handed-over questions go and staff answer them (None: no handovers on this bot)."""
+        service.staff_destination = lambda who: str(staff_chat) if staff_chat is not None else None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="assistant-core")
 
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -91,6 +109,10 @@ class Handlers:
         self._executor.shutdown(wait=False, cancel_futures=True)
 
     def install(self, app: Application) -> None:
+        if self.staff_chat is not None:  # first: the staff chat's messages are never candidates' questions
+            staff = NEW_MESSAGES & filters.Chat(self.staff_chat) & ~filters.COMMAND
+            app.add_handler(MessageHandler(staff & filters.REPLY & filters.TEXT, self.on_staff_reply))
+            app.add_handler(MessageHandler(staff, self.on_staff_chatter))
         commands: dict[str, Callable[..., Any]] = {
             "start": self.service.start,
             "help": self.service.help,
@@ -103,6 +125,7 @@ class Handlers:
         for name, call in commands.items():
             app.add_handler(CommandHandler(name, partial(self.on_command, call), filters=NEW_MESSAGES))
         app.add_handler(CommandHandler("ask", self.on_ask, filters=NEW_MESSAGES))
+        app.add_handler(CommandHandler("human", self.on_human, filters=NEW_MESSAGES))
         app.add_handler(CommandHandler("remind", self.on_remind, filters=NEW_MESSAGES))
         app.add_handler(
             MessageHandler(
@@ -122,11 +145,50 @@ class Handlers:
         if who is not None:
             await self.deliver(update, context.bot, await self.call(call, who))
 
+    def in_staff_chat(self, update: Update) -> bool:
+        chat = update.effective_chat
+        return chat is not None and self.staff_chat is not None and chat.id == self.staff_chat
+
     async def on_ask(self, update: Update, context: Context) -> None:
         who = who_of(update)
-        if who is not None:
+        if who is not None and not self.in_staff_chat(update):
             question = " ".join(context.args or [])
             await self.deliver(update, context.bot, await self.call(self.service.ask, who, question))
+
+    async def on_human(self, update: Update, context: Context) -> None:
+        """/human [question]: hand the question over to the admissions team (not from the staff chat)."""
+        who = who_of(update)
+        if who is not None and not self.in_staff_chat(update):
+            question = " ".join(context.args or [])
+            await self.deliver(update, context.bot, await self.call(self.service.human, who, question))
+
+    async def on_staff_reply(self, update: Update, context: Context) -> None:
+        """A reply in the staff chat: to a handed-over question's post, relayed to the candidate."""
+        message, chat = update.effective_message, update.effective_chat
+        assert message is not None and chat is not None
+        replied = message.reply_to_message
+        if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+            return  # staff talking among themselves
+        answer = await self.call(
+            self.service.staff_answer, str(chat.id), message.text or "", message_id=str(replied.message_id)
+        )
+        relay = answer.relay
+        if relay is None:
+            if answer.notice is not None:
+                await self.send(context.bot, chat.id, answer.notice, reply_to=message.message_id)
+            return
+        try:
+            sent = await self.send_outgoing(
+                context.bot, int(relay.chat), render_message(relay.message, self.codec)
+            )
+        except TelegramError as exc:
+            log.info("could not relay a staff answer to chat %s: %s", relay.chat, exc)
+            sent = []
+        confirmation = await self.call(self.service.relayed if sent else self.service.relay_failed, relay)
+        await self.send(context.bot, chat.id, confirmation, reply_to=message.message_id)
+
+    async def on_staff_chatter(self, update: Update, context: Context) -> None:
+        """Anything else said in the staff chat: not a question for the bot."""
 
     async def on_remind(self, update: Update, context: Context) -> None:
         who = who_of(update)
@@ -186,6 +248,8 @@ class Handlers:
         query = update.callback_query
         chat = update.effective_chat
         assert chat is not None
+        if response.staff is not None:
+            response = await self.post_to_staff(bot, update, response)
         toast = None
         messages = list(response.messages)
         if query is not None:
@@ -205,6 +269,27 @@ class Handlers:
                 continue
             await self.send(bot, chat.id, message, reply_to=reply_to)
             reply_to = None
+
+    async def post_to_staff(self, bot: Bot, update: Update, response: Response) -> Response:
+        """Post a handed-over question to the staff chat and tell the service which message it is (a
+        staff reply to it is then found after a restart); if the staff chat cannot be reached, the
+        service's answer for that case instead."""
+        post = response.staff
+        assert post is not None
+        try:
+            sent = await self.send_outgoing(
+                bot, int(post.destination), render_message(post.message, self.codec)
+            )
+        except TelegramError as exc:
+            log.warning("could not post a handover to the staff chat: %s", exc)
+            sent = []
+        who = who_of(update)
+        if not sent or who is None:
+            return await self.call(self.service.staff_unreachable, who, post)
+        await self.call(
+            self.service.staff_posted, post.handover_id, post.destination, str(sent[0].message_id)
+        )
+        return replace(response, staff=None)
 
     async def _edit(self, target: Any, message: ServiceMessage) -> bool:
         """Show `message` in place of the message a button was under (False: send it anew instead)."""

@@ -31,7 +31,7 @@ from assistant.kb.models import (
     Topic,
     TopicsFile,
 )
-from assistant.kb.required import CHAT_TEXTS, CHECKLIST_TEXTS, COMMAND_TEXTS
+from assistant.kb.required import CHAT_TEXTS, CHECKLIST_TEXTS, COMMAND_TEXTS, HANDOVER_TEXTS
 from assistant.kb.templates import (
     COUNTABLES,
     DOC_SETS,
@@ -103,7 +103,7 @@ REQUIRED_TEXTS = (
     "url_incomplete",
     "verdict_pending",
     "verdict_depends",
-) + (CHAT_TEXTS + CHECKLIST_TEXTS + COMMAND_TEXTS)
+) + (CHAT_TEXTS + CHECKLIST_TEXTS + COMMAND_TEXTS + HANDOVER_TEXTS)
 """Every fixed text the composer and the bots use: a knowledge base without one is incomplete."""
 
 

@@ -135,6 +135,42 @@ CHECKLIST_TEXTS = (
 )
 """The personalised checklist's phrases (read as `msg(<name>)`, key `checklist_<name>`)."""
 
+HANDOVER_TEXTS = (
+    "handover_button",
+    "handover_confirm",
+    "handover_yes",
+    "handover_no",
+    "handover_type_question",
+    "handover_cancelled",
+    "handover_sent",
+    "handover_unavailable",
+    "handover_wait",
+    "handover_answer_title",
+    "handover_staff_title",
+    "handover_staff_fields",
+    "handover_no_programme",
+    "handover_staff_question",
+    "handover_staff_exchange",
+    "handover_staff_candidate",
+    "handover_staff_assistant",
+    "handover_staff_hint",
+    "handover_relayed",
+    "handover_relayed_again",
+    "handover_relay_failed",
+    "handover_unknown",
+    "handover_empty_answer",
+    "handover_reply_button",
+    "handover_reply_title",
+    "handover_reply_label",
+    "staff_channel_set",
+    "staff_channel_cleared",
+    "command_human",
+    "command_staff_channel",
+    "option_channel",
+)
+"""Handing a question over to the admissions team (`assistant.handover`, the bots' /human and staff
+destinations)."""
+
 COMMAND_TEXTS = (
     "command_start",
     "command_help",

@@ -445,6 +445,11 @@ class SQLStorage:
         except IntegrityError:
             raise ValueError(f"staff reference {ref!r} is already used by another handover") from None
 
+    def remove_handover(self, handover_id: int) -> None:
+        """Withdraw a handover nobody will read (its post to staff failed)."""
+        with self._tx(write=True) as conn:
+            conn.execute(delete(handovers).where(handovers.c.id == handover_id))
+
     def find_handover_by_staff_ref(self, ref: str) -> dict[str, Any] | None:
         with self._tx() as conn:
             row = conn.execute(select(handovers).where(handovers.c.staff_ref == ref)).first()

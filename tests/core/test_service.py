@@ -374,7 +374,8 @@ def test_forget_erases_everything_kept_about_the_person(service: ConversationSer
     assert storage.get_prefs("test:42") == {"language": "en", "programme": "enjmin"}
     count = len(storage.reminders("test:42"))
     assert texts_of(service.forget(ME)) == [
-        f"Done: I erased your preferences, your profile and your reminders ({count})."
+        f"Done: I erased your preferences, your profile, your reminders ({count}) and the questions passed "
+        "to the admissions team."
     ]
     assert storage.get_prefs("test:42") == {} and storage.get_profile("test:42") is None
     assert storage.reminders("test:42") == [] and service.scheduler.timers == {}  # type: ignore[union-attr]

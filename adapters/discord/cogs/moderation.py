@@ -1,4 +1,4 @@
-"""Moderators: `/assistant enable|disable|programme|cooldown|role|stats` and `/faq`.
+"""Moderators: `/assistant enable|disable|programme|cooldown|role|staff-channel|stats` and `/faq`.
 
 Staff commands carry `default_permissions` (hidden from candidates by default) and a runtime moderator
 check (the real guard, since server admins can change who sees a command); the service checks again.
@@ -15,7 +15,7 @@ from discord.ext import commands
 from adapters.discord.i18n import described, lang_of
 from adapters.discord.moderation import moderator_only
 from adapters.discord.render import NO_MENTIONS, truncate
-from adapters.discord.settings import channel_scope, guild_scope
+from adapters.discord.settings import STAFF_CHANNEL_SETTING, channel_scope, guild_scope
 from assistant.kb.catalogue import t
 
 if TYPE_CHECKING:
@@ -123,6 +123,23 @@ class Moderation(commands.Cog):
         self.bot.storage.set_setting(scope, "moderator_role", str(role.id) if role else None)
         lang = lang_of(interaction.locale)
         text = t("role_set", lang, role=f"<@&{role.id}>") if role else t("role_cleared", lang)
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @assistant.command(name="staff-channel", description=described("command_staff_channel"))
+    @app_commands.describe(channel=described("option_channel"))
+    @moderator_only()
+    async def staff_channel(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+    ) -> None:
+        """Where this server's handed-over questions are posted (none: candidates cannot hand over)."""
+        scope = guild_scope(interaction.guild_id)
+        self.bot.storage.set_setting(scope, STAFF_CHANNEL_SETTING, str(channel.id) if channel else None)
+        lang = lang_of(interaction.locale)
+        text = (
+            t("staff_channel_set", lang, channel=f"<#{channel.id}>")
+            if channel
+            else t("staff_channel_cleared", lang)
+        )
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @assistant.command(name="stats", description=described("command_stats"))

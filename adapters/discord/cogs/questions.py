@@ -11,6 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from adapters.discord.handover import is_staff_channel
 from adapters.discord.i18n import described, lang_of
 from adapters.discord.render import escape
 from assistant.kb.catalogue import t
@@ -47,6 +48,8 @@ class Questions(commands.Cog):
             return
         if message.type not in (discord.MessageType.default, discord.MessageType.reply):
             return
+        if is_staff_channel(bot, message.channel, message.guild.id if message.guild else None):
+            return  # the admissions team's channel: nothing there is a candidate's question
         direct = message.guild is None or bot.user in message.mentions
         if not direct and not message.content:
             return

@@ -76,6 +76,8 @@ class Interaction:
     response_type: int | None = None
     original: dict[str, Any] | None = None
     autocomplete: list[dict[str, Any]] | None = None
+    modal: dict[str, Any] | None = None
+    """The form the bot opened in answer (response type 9)."""
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -640,6 +642,35 @@ class FakeDiscord:
         await self.dispatch("INTERACTION_CREATE", interaction.payload)
         return interaction
 
+    async def submit_modal(
+        self, opened: Interaction, values: dict[str, str], user: dict[str, Any], *, locale: str = "en-US"
+    ) -> Interaction:
+        """A user submits the form the bot opened in answer to `opened`: `values` by input custom id, sent
+        as Discord sends them (each text input inside its label)."""
+        modal = opened.modal
+        assert modal is not None, "the bot opened no form"
+        inputs = [
+            (row.get("component") or {}).get("custom_id")
+            or next(iter(row.get("components") or []), {}).get("custom_id")
+            for row in modal.get("components") or []
+        ]
+        assert set(values) <= set(inputs), f"no such inputs: {set(values) - set(inputs)}"
+        components = [
+            {
+                "type": 18,
+                "id": i + 1,
+                "component": {"type": 4, "id": i + 2, "custom_id": cid, "value": values.get(cid, "")},
+            }
+            for i, cid in enumerate(inputs)
+        ]
+        channel = self.channels[opened.payload["channel_id"]]
+        data = {"custom_id": modal["custom_id"], "components": components}
+        interaction = self._interaction_base(5, user, channel, data, locale)
+        if "message" in opened.payload:
+            interaction.payload["message"] = opened.payload["message"]
+        await self.dispatch("INTERACTION_CREATE", interaction.payload)
+        return interaction
+
     # ---------------------------------------------------------------- assertions helpers
     def rate_limit(
         self,
@@ -1006,7 +1037,11 @@ class FakeDiscord:
             if len(choices) > 25:
                 return _error(400, 50035, "Invalid Form Body", {"data": {"choices": _length_error(25)}})
             interaction.autocomplete = choices
-        elif rtype != 6 and rtype != 9:
+        elif rtype == 9:
+            if not data.get("custom_id") or not data.get("title") or len(data["title"]) > 45:
+                return _error(400, 50035, "Invalid Form Body", {"data": {"title": _length_error(45)}})
+            interaction.modal = data
+        elif rtype != 6:
             return _error(400, 50035, "Invalid Form Body", {"type": {"_errors": [{"code": "INVALID"}]}})
         interaction.responded = True
         interaction.response_type = rtype

@@ -95,8 +95,10 @@ async def test_commands_are_synced_with_french_localisations(
         "forget",
         "faq",
         "assistant",
+        "human",
         "Answer with the assistant",
     }
+    assert commands["human"]["name_localizations"]["fr"] == "humain"
     assert commands["ask"]["name_localizations"]["fr"] == "demander"
     assert commands["ask"]["description_localizations"]["fr"].startswith("Poser une question")
     assert commands["Answer with the assistant"]["type"] == 3
@@ -109,6 +111,7 @@ async def test_commands_are_synced_with_french_localisations(
         "programme",
         "cooldown",
         "role",
+        "staff-channel",
         "stats",
     }
     assert world.fake.identify_payloads[0]["token"] == world.fake.token
