@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import re
 
-_SPLIT = re.compile(r"(?<=[?!.;])\s+|\n+|(?<=\?)(?=\S)")
+_SPLIT = re.compile(
+    r"(?<=[?!.;])\s+|\n+|(?<=\?)(?=\S)"
+    # a moderator relaying a question: "mod of the discord here, ppl keep asking when…"
+    r"|(?<=,)\s*(?=(?:ppl|people|qqn|quelqu.un|someone|on me|on nous)\s+(?:keep\s+|are\s+|is\s+|me\s+)?(?:ask|demand))",
+    re.IGNORECASE,
+)
 _INTERROGATIVE = {
     "fr": (
         "comment",

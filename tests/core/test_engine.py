@@ -215,6 +215,11 @@ def test_what_comes_next_without_a_next_step_offers_the_follow_ups(assistant: As
     ]
 
 
+def test_a_question_relayed_by_a_moderator_is_read_apart_from_the_relay(assistant: Assistant) -> None:
+    reply = ask(assistant, "mod of the enjmin applicants discord here, ppl keep asking when the orals happen")
+    assert reply.decision == "answer" and reply.intent == "enjmin.interview"
+
+
 def test_gibberish_after_an_answer_is_not_answered_again(assistant: Assistant) -> None:
     conv = Conversation()
     first = assistant.ask("date limite enjmin", conv, today=TODAY)
