@@ -100,7 +100,7 @@ class Assistant:
         today: date | None = None,
         now: datetime | None = None,
     ) -> Reply:
-        conv = conversation if conversation is not None else Conversation()
+        conv = self._current(conversation if conversation is not None else Conversation())
         now = now or timefmt.now_for(today or conv.today)
         u = self.reader.read(text or "", previous=conv.last_text if conv.topic else None)
         if u.stated_time and now == now.replace(hour=0, minute=0, second=0, microsecond=0):
@@ -127,7 +127,7 @@ class Assistant:
         language: str | None = None,
     ) -> Reply:
         """A button came back: `topic:<id>[@<programme>]`, `programme:<id>` or `lang:<fr|en>`."""
-        conv = conversation
+        conv = self._current(conversation)
         lang = language or conv.language or "fr"
         now = now or timefmt.now_for(today or conv.today)
         kind, _, value = action.partition(":")
@@ -181,6 +181,18 @@ class Assistant:
             Button(label=p.programme.short_name, action=f"programme:{pid}")
             for pid, p in self.kb.programmes.items()
         ]
+
+    def _current(self, conv: Conversation) -> Conversation:
+        """A conversation begun on an earlier version of the knowledge base (reloaded since, see
+        `assistant.live`) may name a topic or a programme this one no longer has: forgotten, as if the
+        candidate had not said it."""
+        if conv.topic is not None and conv.topic not in self.kb.topics:
+            conv.topic = conv.last_text = None
+        if conv.pending_topic is not None and conv.pending_topic not in self.kb.topics:
+            conv.pending_topic = None
+        if conv.programme is not None and conv.programme not in self.kb.programmes:
+            conv.programme = None
+        return conv
 
     # ------------------------------------------------------------------ understanding → decision
     def _language(self, u: Understanding, conv: Conversation) -> str:

@@ -36,7 +36,7 @@ from adapters.lifecycle import (
     stop_on_signals,
     wait_or_stop,
 )
-from adapters.telegram import logsafe
+from adapters.telegram import live, logsafe
 from adapters.telegram.concurrency import PerChatUpdateProcessor
 from adapters.telegram.flood import FloodControl, retry_after_seconds
 from adapters.telegram.handlers import COMMANDS, PLATFORM, Handlers, who_of
@@ -105,6 +105,7 @@ def build_application(
     service.scheduler = scheduler
     app.bot_data.update(service=service, handlers=handlers, scheduler=scheduler)
     handlers.install(app)
+    live.install(app, handlers)
     app.add_error_handler(_on_error)
     return app
 
@@ -249,8 +250,11 @@ async def serve(
         log.error("Telegram refused the token (TELEGRAM_BOT_TOKEN): check it with @BotFather")
         return EXIT_CONFIG
     backoff.reset()
+    stop_live = None
     try:
         await _on_started(app)
+        if "live" in app.bot_data:  # the knowledge folder's watcher and SIGHUP
+            stop_live = app.bot_data["live"].start()
         await app.start()
         fetcher: asyncio.Task[None] | None = None
         if webhook is not None:
@@ -280,6 +284,8 @@ async def serve(
             log.warning("stopped before every reply was sent (they took more than %.0f s)", SHUTDOWN_SECONDS)
         return status
     finally:
+        if stop_live is not None:
+            stop_live()
         if not app.running:
             await app.shutdown()
         app.bot_data["handlers"].close()
@@ -323,6 +329,7 @@ def run(args: argparse.Namespace | Mapping[str, Any] | None = None, **kwargs: An
     logsafe.install(token)
     try:
         limits = Limits.from_env()
+        live.check_env()
     except ValueError as exc:
         print(f"candidate-assistant telegram: {exc}", file=sys.stderr)
         return EXIT_CONFIG
