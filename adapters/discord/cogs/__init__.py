@@ -1,10 +1,12 @@
-"""The Discord bot's features, one `commands.Cog` each: questions, checklist, reminders, moderation."""
+"""The Discord bot's features, one `commands.Cog` each: questions, checklist, reminders, moderation,
+the live knowledge base."""
 
 from adapters.discord.cogs.checklist import Checklist
+from adapters.discord.cogs.knowledge import Knowledge
 from adapters.discord.cogs.moderation import Moderation
 from adapters.discord.cogs.questions import Questions
 from adapters.discord.cogs.reminders import Reminders
 
-COGS = (Questions, Checklist, Reminders, Moderation)
+COGS = (Questions, Checklist, Reminders, Moderation, Knowledge)
 
-__all__ = ["COGS", "Checklist", "Moderation", "Questions", "Reminders"]
+__all__ = ["COGS", "Checklist", "Knowledge", "Moderation", "Questions", "Reminders"]

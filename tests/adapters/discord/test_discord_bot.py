@@ -110,6 +110,7 @@ async def test_commands_are_synced_with_french_localisations(
         "cooldown",
         "role",
         "stats",
+        "reload",
     }
     assert world.fake.identify_payloads[0]["token"] == world.fake.token
     assert world.fake.gateway_queries[0]["compress"] == "zlib-stream"
