@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import signal
 import time
 from pathlib import Path
 from typing import Any
@@ -139,3 +141,16 @@ async def test_reload_command_for_moderators_only(
     again = await fake.slash("assistant", world.moderator, world.help, [sub("reload")])
     result = await fake.wait_call("PATCH", rf"^/webhooks/\d+/{again.token}/messages/@original$")
     assert result.json["content"].startswith("The knowledge base has not changed")
+
+
+async def test_sighup_reloads(
+    world: World, core: Any, folder: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("CANDIDATE_ASSISTANT_WATCH", "0")
+    bot = await start_bot(world, core, tmp_path / "bot.db", limits=UNLIMITED)
+    live = bot.get_cog("Knowledge").live  # type: ignore[union-attr]
+    edit(folder, ANSWER, EDITED)
+    os.kill(os.getpid(), signal.SIGHUP)
+    await eventually(lambda: live.last is not None and live.last.trigger == "signal", timeout=10)
+    assert live.last.status is Status.RELOADED
+    assert NEW in await ask(world)
