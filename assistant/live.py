@@ -192,14 +192,14 @@ def build(folder: Path, progress: Callable[[str], None] | None = None) -> Assist
     from assistant.kb import cache as kb_cache
     from assistant.kb.loader import check
 
+    key = kb_cache.key(folder)
     kb, problems = check(folder)
     errors = [p for p in problems if not p.warning]
     if errors or kb is None:
         raise KnowledgeError(errors)
     assistant = Assistant(kb, folder, progress)
-    key = kb_cache.key(folder)
-    if key:  # the next start reads it back instead of validating again
-        kb_cache.write(key, kb)
+    if key and kb_cache.key(folder) == key:  # the next start reads it back instead of validating again
+        kb_cache.write(key, kb)  # (not when the files changed during the check: it may be either version)
     return assistant
 
 
