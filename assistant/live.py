@@ -280,9 +280,8 @@ class LiveKnowledge:
                 f"could not load: {type(exc).__name__}: {exc}"[:300],
                 "see the bot's log",
             )
-            refused = result(Status.REFUSED, checked, problems=(problem,), changed=changed)
-            self._refused = refused
-            return refused
+            # not remembered as refused: the next trigger tries the same files again
+            return result(Status.REFUSED, checked, problems=(problem,), changed=changed)
         before = self.service.assistant.reader.model.key
         self.service.use(assistant)
         from assistant.kb import catalogue

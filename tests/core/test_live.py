@@ -206,3 +206,24 @@ async def test_sighup_calls_the_reload_and_is_given_back() -> None:
         remove()
     loop = asyncio.get_running_loop()
     assert not loop.remove_signal_handler(signal.SIGHUP)  # no handler left behind
+
+
+async def test_an_unexpected_failure_keeps_the_version_and_is_tried_again(
+    service: ConversationService, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assistant.live as live_module
+
+    live = LiveKnowledge(service)
+    edit(folder, ANSWER, EDITED)
+    real_build = live_module.build
+
+    def failing(*args: object, **kwargs: object) -> Assistant:
+        raise MemoryError("no room to train")
+
+    monkeypatch.setattr(live_module, "build", failing)
+    failed = await live.reload()
+    assert failed.status is Status.REFUSED and "could not load: MemoryError" in failed.problems[0].message
+    assert NEW not in answer(service)
+    monkeypatch.setattr(live_module, "build", real_build)
+    retried = await live.reload()
+    assert retried.status is Status.RELOADED and NEW in answer(service)
