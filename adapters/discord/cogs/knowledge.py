@@ -70,7 +70,7 @@ class Knowledge(commands.Cog):
             channel_id = await self.bot.call(
                 self.bot.storage.get_setting, guild_scope(guild.id), STAFF_CHANNEL_SETTING
             )
-            if not channel_id:
+            if not str(channel_id or "").isdigit():
                 continue
             channel = self.bot.get_channel(int(channel_id))
             if not isinstance(channel, discord.abc.Messageable):
