@@ -21,7 +21,7 @@ from adapters.discord.bot import AssistantBot
 from adapters.discord.cogs.knowledge import Knowledge
 from adapters.discord.settings import STAFF_CHANNEL_SETTING, guild_scope
 from assistant.flood import Limits
-from assistant.live import Status
+from assistant.live import Status, WatchSettings
 
 KNOWLEDGE = Path(__file__).resolve().parents[3] / "knowledge"
 QUESTION = "When is the application deadline for ENJMIN?"
@@ -154,3 +154,12 @@ async def test_sighup_reloads(
     await eventually(lambda: live.last is not None and live.last.trigger == "signal", timeout=10)
     assert live.last.status is Status.RELOADED
     assert NEW in await ask(world)
+
+
+def test_watch_settings_come_from_the_environment() -> None:
+    from adapters.discord.bot import DiscordConfig
+
+    assert DiscordConfig.from_env({}).watch == WatchSettings(True, 2.0)
+    assert DiscordConfig.from_env({"CANDIDATE_ASSISTANT_WATCH": "0"}).watch.enabled is False  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match="CANDIDATE_ASSISTANT_WATCH_INTERVAL"):
+        DiscordConfig.from_env({"CANDIDATE_ASSISTANT_WATCH_INTERVAL": "soon"})

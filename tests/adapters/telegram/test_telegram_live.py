@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import JANUARY, Clock, copy_knowledge, running_bot
+from conftest import JANUARY, KNOWLEDGE, Clock, copy_knowledge, running_bot
 from fake_bot_api import FakeBotAPI
 
 from assistant.flood import Limits
@@ -194,3 +194,18 @@ async def test_sighup_reloads(
         await fake.wait_for(lambda: live.last is not None and live.last.trigger == "signal", timeout=10)
         assert live.last.status is Status.RELOADED
         assert NEW in await ask(fake, QUESTION)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("TELEGRAM_STAFF_CHAT_ID", "the staff group"), ("CANDIDATE_ASSISTANT_WATCH_INTERVAL", "soon")],
+)
+def test_a_bad_setting_stops_the_start_with_its_name(
+    variable: str, value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from adapters.telegram import run
+
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:TEST-fake-token-abcdef")
+    monkeypatch.setenv(variable, value)
+    assert run({"kb": str(KNOWLEDGE)}) == 2
+    assert variable in capsys.readouterr().err
