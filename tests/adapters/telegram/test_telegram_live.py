@@ -104,7 +104,9 @@ async def test_a_broken_edit_keeps_the_answers_and_is_reported_once(
     clock: Clock,
     folder: Path,
     caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("CANDIDATE_ASSISTANT_WATCH_INTERVAL", "0.5")  # more looks at the folder per second
     clock.value = JANUARY
     caplog.set_level(logging.INFO, logger="assistant.live")
     async with running_bot(fake, live_assistant, storage, clock=clock, limits=UNLIMITED) as app:
@@ -139,7 +141,8 @@ async def test_a_broken_edit_keeps_the_answers_and_is_reported_once(
         assert "deadlin" in reports[1].plain and "enjmin.yaml:549:" in reports[1].plain
         answer = await ask(fake, QUESTION)
         assert OLD in answer and NEW not in answer
-        await asyncio.sleep(5)  # two more looks at the folder: the same broken version is not reported again
+        os.utime(folder / "enjmin.yaml")  # saved again, unchanged: checked again...
+        await asyncio.sleep(3)  # ...and the same broken version is not reported again
         assert len(fake.sent(chat_id=STAFF)) == 2
         # the fix is taken
         edit(folder, "enjmin.yaml", "{date:deadlin}", "{date:deadline}")
