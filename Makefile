@@ -32,6 +32,7 @@ bench: install-dev
 	$(BIN)/python bench/storage_bench.py
 	$(BIN)/python bench/input_limits_bench.py
 	$(BIN)/python bench/report_bench.py
+	$(BIN)/python bench/live_reload_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist *.egg-info

@@ -1,6 +1,6 @@
 """What every bot needs to outlive its platform: retries with capped exponential backoff and jitter, one
-log line per failed attempt (never a traceback for a network outage), a stop on SIGTERM/SIGINT, and
-start-up failures that say what to do with the right exit status.
+log line per failed attempt (never a traceback for a network outage), a stop on SIGTERM/SIGINT, a
+knowledge-base reload on SIGHUP, and start-up failures that say what to do with the right exit status.
 
 Exit statuses: 0 stopped on request; 1 the knowledge base has errors; 2 the configuration is wrong (no
 token, a token the platform refuses, a database that cannot be used) — a supervisor should not restart
@@ -75,6 +75,25 @@ def stop_on_signals(stop: asyncio.Event) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread, or no signals
             loop.add_signal_handler(sig, stop.set)
+
+
+def reload_on_signal(reload: Callable[[], None]) -> Callable[[], None]:
+    """SIGHUP (`kill -HUP <pid>`, `systemctl reload`) calls `reload` on the running loop instead of
+    ending the process; returns what removes the handler again (a no-op where there is no SIGHUP)."""
+    loop = asyncio.get_running_loop()
+    hangup = getattr(signal, "SIGHUP", None)
+    if hangup is None:
+        return lambda: None
+    try:
+        loop.add_signal_handler(hangup, reload)
+    except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no signals
+        return lambda: None
+
+    def remove() -> None:
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.remove_signal_handler(hangup)
+
+    return remove
 
 
 class OneLineErrors(logging.Filter):

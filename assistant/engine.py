@@ -17,7 +17,7 @@ from pathlib import Path
 from assistant import timefmt
 from assistant.composer import Composer
 from assistant.context import Conversation
-from assistant.kb.loader import KnowledgeBase, KnowledgeError, Problem, ProgrammeData, load
+from assistant.kb.loader import KnowledgeBase, ProgrammeData, load
 from assistant.nlu.classifier import Progress
 from assistant.nlu.understand import Reader, Reading, Understanding
 from assistant.reply import Button, Reply
@@ -77,15 +77,6 @@ class Assistant:
         with self._lock:
             self.kb, self.reader, self.composer, self._declines = kb, reader, composer, declines
 
-    def reload(self) -> list[Problem]:
-        """Reload the knowledge base; on any problem keep serving the last good one."""
-        try:
-            kb = load(self.kb_path)
-        except KnowledgeError as exc:
-            return exc.problems
-        self._install(kb)
-        return []
-
     @property
     def thresholds(self):  # type: ignore[no-untyped-def]
         return self.reader.model.thresholds
@@ -101,7 +92,7 @@ class Assistant:
         today: date | None = None,
         now: datetime | None = None,
     ) -> Reply:
-        conv = conversation if conversation is not None else Conversation()
+        conv = self._current(conversation if conversation is not None else Conversation())
         now = now or timefmt.now_for(today or conv.today)
         u = self.reader.read(text or "", previous=conv.last_text if conv.topic else None)
         if u.stated_time and now == now.replace(hour=0, minute=0, second=0, microsecond=0):
@@ -128,7 +119,7 @@ class Assistant:
         language: str | None = None,
     ) -> Reply:
         """A button came back: `topic:<id>[@<programme>]`, `programme:<id>` or `lang:<fr|en>`."""
-        conv = conversation
+        conv = self._current(conversation)
         lang = language or conv.language or "fr"
         now = now or timefmt.now_for(today or conv.today)
         kind, _, value = action.partition(":")
@@ -182,6 +173,18 @@ class Assistant:
             Button(label=p.programme.short_name, action=f"programme:{pid}")
             for pid, p in self.kb.programmes.items()
         ]
+
+    def _current(self, conv: Conversation) -> Conversation:
+        """A conversation begun on an earlier version of the knowledge base (reloaded since, see
+        `assistant.live`) may name a topic or a programme this one no longer has: forgotten, as if the
+        candidate had not said it."""
+        if conv.topic is not None and conv.topic not in self.kb.topics:
+            conv.topic = conv.last_text = None
+        if conv.pending_topic is not None and conv.pending_topic not in self.kb.topics:
+            conv.pending_topic = None
+        if conv.programme is not None and conv.programme not in self.kb.programmes:
+            conv.programme = None
+        return conv
 
     # ------------------------------------------------------------------ understanding → decision
     def _language(self, u: Understanding, conv: Conversation) -> str:

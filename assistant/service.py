@@ -199,6 +199,12 @@ class ConversationService(HandoverDesk):
     def kb(self) -> KnowledgeBase:
         return self.assistant.kb
 
+    def use(self, assistant: Assistant) -> None:
+        """Swap in another version of the knowledge base (`assistant.live`): a call under way finishes
+        on the one it started with; conversations keep their state, read against the new one."""
+        with self._lock:
+            self.assistant = assistant
+
     def now(self) -> datetime:
         """The one clock: an aware moment, passed to the core and to reminders."""
         moment = self.clock()

@@ -60,6 +60,7 @@ from adapters.lifecycle import (
 )
 from assistant.flood import Limits
 from assistant.kb.catalogue import t
+from assistant.live import WatchSettings
 from assistant.service import ConversationService, Delivery, Message, Response, Who, utc_now
 from assistant.storage import Storage
 
@@ -98,6 +99,8 @@ class DiscordConfig:
     clock: Callable[[], datetime] = utc_now
     """The one clock (aware datetimes): answers' "now", reminders; tests pin it."""
     monotonic: Callable[[], float] = time.monotonic
+    watch: WatchSettings | None = None
+    """The knowledge folder's watcher (default: from the environment, `assistant.live`)."""
     extra_options: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -127,6 +130,7 @@ class DiscordConfig:
             message_content=env.get("DISCORD_MESSAGE_CONTENT", "1") not in ("0", "false", "no"),
             reply_in_thread=env.get("DISCORD_REPLY_IN_THREAD", "0") in ("1", "true", "yes"),
             sync_guild_ids=guilds,
+            watch=WatchSettings.from_env(env),
             api_base=env.get("DISCORD_API_BASE") or None,
             gateway_url=env.get("DISCORD_GATEWAY_URL") or None,
         )

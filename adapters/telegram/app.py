@@ -36,7 +36,7 @@ from adapters.lifecycle import (
     stop_on_signals,
     wait_or_stop,
 )
-from adapters.telegram import logsafe
+from adapters.telegram import live, logsafe
 from adapters.telegram.concurrency import PerChatUpdateProcessor
 from adapters.telegram.flood import FloodControl, retry_after_seconds
 from adapters.telegram.handlers import COMMANDS, PLATFORM, Handlers, who_of
@@ -77,7 +77,8 @@ def build_application(
     `base_url` is PTB's (e.g. `http://127.0.0.1:8081/bot` for a self-hosted Bot API server); None means
     Telegram's own. `clock` (aware datetimes) and `monotonic` are the service's clocks (tests move them). The application's `bot_data` holds the `service`, the `handlers` and the reminders'
     `scheduler`. `staff_chat` is the staff chat's id (`TELEGRAM_STAFF_CHAT_ID`): handed-over questions go
-    there and staff answer them there; None: no handovers (candidates are told so).
+    there and staff answer them there, `/reload` is accepted there and refused edits are posted there;
+    None: `TELEGRAM_STAFF_CHAT_ID`, and without it no staff chat (candidates are told nobody reads the bot).
     """
     builder = (
         ApplicationBuilder()
@@ -99,7 +100,7 @@ def build_application(
         monotonic=monotonic,
         limits=limits or Limits.from_env(),
     )
-    handlers = Handlers(service, staff_chat=staff_chat)
+    handlers = Handlers(service, staff_chat=staff_chat if staff_chat is not None else staff_chat_id())
 
     async def fire(at: datetime) -> None:
         await service.deliver_due(lambda delivery: handlers.send_reminder(app.bot, delivery), at)
@@ -108,6 +109,7 @@ def build_application(
     service.scheduler = scheduler
     app.bot_data.update(service=service, handlers=handlers, scheduler=scheduler)
     handlers.install(app)
+    live.install(app, handlers)
     app.add_error_handler(_on_error)
     return app
 
@@ -252,8 +254,11 @@ async def serve(
         log.error("Telegram refused the token (TELEGRAM_BOT_TOKEN): check it with @BotFather")
         return EXIT_CONFIG
     backoff.reset()
+    stop_live = None
     try:
         await _on_started(app)
+        if "live" in app.bot_data:  # the knowledge folder's watcher and SIGHUP
+            stop_live = app.bot_data["live"].start()
         await app.start()
         fetcher: asyncio.Task[None] | None = None
         if webhook is not None:
@@ -283,6 +288,8 @@ async def serve(
             log.warning("stopped before every reply was sent (they took more than %.0f s)", SHUTDOWN_SECONDS)
         return status
     finally:
+        if stop_live is not None:
+            stop_live()
         if not app.running:
             await app.shutdown()
         app.bot_data["handlers"].close()
@@ -327,6 +334,7 @@ def run(args: argparse.Namespace | Mapping[str, Any] | None = None, **kwargs: An
     try:
         limits = Limits.from_env()
         staff_chat = staff_chat_id()
+        live.check_env()
     except ValueError as exc:
         print(f"candidate-assistant telegram: {exc}", file=sys.stderr)
         return EXIT_CONFIG

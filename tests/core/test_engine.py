@@ -314,17 +314,3 @@ def test_programme_answers_do_not_mix(assistant: Assistant) -> None:
     assert "enjmin" not in iim and "mon master" not in iim
     enjmin = fold(ask(assistant, "quelles pièces pour le dossier ENJMIN ?").plain_text())
     assert "iim" not in enjmin and "fiche tarif" not in enjmin
-
-
-def test_reload_keeps_last_good_knowledge(assistant: Assistant, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import shutil
-
-    from assistant.kb.loader import default_root
-
-    for f in default_root().glob("*.yaml"):
-        shutil.copy(f, tmp_path / f.name)
-    local = Assistant.load(tmp_path)
-    (tmp_path / "enjmin.yaml").write_text("programme: [broken", encoding="utf-8")
-    problems = local.reload()
-    assert problems and problems[0].file.endswith("enjmin.yaml")
-    assert local.ask("date limite enjmin", today=TODAY).intent == "enjmin.deadline"

@@ -1,4 +1,4 @@
-"""Moderators: `/assistant enable|disable|programme|cooldown|role|staff-channel|stats` and `/faq`.
+"""Moderators: `/assistant enable|disable|programme|cooldown|role|staff-channel|stats|reload` and `/faq`.
 
 Staff commands carry `default_permissions` (hidden from candidates by default) and a runtime moderator
 check (the real guard, since server admins can change who sees a command); the service checks again.
@@ -146,6 +146,16 @@ class Moderation(commands.Cog):
     @moderator_only()
     async def stats(self, interaction: discord.Interaction) -> None:
         await self._run(interaction, self.bot.service.stats, guild_scope(interaction.guild_id))
+
+    @assistant.command(name="reload", description=described("command_reload"))
+    @moderator_only()
+    async def reload(self, interaction: discord.Interaction) -> None:
+        """Check the knowledge folder now and take its edits (the Knowledge Cog does the work)."""
+        from adapters.discord.cogs.knowledge import Knowledge
+
+        knowledge = self.bot.get_cog(Knowledge.__cog_name__)
+        assert isinstance(knowledge, Knowledge)
+        await knowledge.reload(interaction)
 
     @app_commands.command(name="faq", description=described("command_faq"))
     @app_commands.describe(topic=described("option_topic"), member=described("option_member"))

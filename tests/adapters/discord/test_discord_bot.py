@@ -113,6 +113,7 @@ async def test_commands_are_synced_with_french_localisations(
         "role",
         "staff-channel",
         "stats",
+        "reload",
     }
     assert world.fake.identify_payloads[0]["token"] == world.fake.token
     assert world.fake.gateway_queries[0]["compress"] == "zlib-stream"
