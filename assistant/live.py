@@ -30,6 +30,7 @@ from assistant.files import FileReadError, read_bounded
 from assistant.kb.folder import yaml_entries
 from assistant.kb.loader import KnowledgeError, Problem
 from assistant.limits import KNOWLEDGE
+from assistant.nlu.classifier import TRAINING
 
 if TYPE_CHECKING:
     from assistant.engine import Assistant
@@ -238,18 +239,31 @@ class LiveKnowledge:
         self._tasks: set[asyncio.Task[Any]] = set()
         self.last: ReloadResult | None = None
 
-    async def reload(self, trigger: str = "staff") -> ReloadResult:
+    async def reload(
+        self, trigger: str = "staff", training: Callable[[], Awaitable[None]] | None = None
+    ) -> ReloadResult:
         """Check the folder and swap its version in if it is valid and new. One at a time: a call during
-        a reload waits for it, then checks again (so it sees every change made before it was called)."""
+        a reload waits for it, then checks again (so it sees every change made before it was called).
+        `training` is awaited (on the loop) when the examples changed and the topic model must be
+        trained: the long step, so the person who asked can be told."""
         if self._lock is None:
             self._lock = asyncio.Lock()
+        loop = asyncio.get_running_loop()
+        told: list[bool] = []
+
+        def progress(message: str) -> None:  # in the reload's thread
+            log.info("knowledge base: %s", message)
+            if training is not None and not told and message.startswith(TRAINING):
+                told.append(True)
+                asyncio.run_coroutine_threadsafe(_quietly(training), loop)
+
         async with self._lock:
-            result = await in_thread(self._reload, trigger)
+            result = await in_thread(self._reload, trigger, progress)
         self.last = result
         _log(result)
         return result
 
-    def _reload(self, trigger: str) -> ReloadResult:
+    def _reload(self, trigger: str, progress: Callable[[str], None]) -> ReloadResult:
         started = time.perf_counter()
 
         def result(status: Status, checked: str, **more: Any) -> ReloadResult:
@@ -265,7 +279,7 @@ class LiveKnowledge:
             return result(Status.REFUSED, checked, problems=self._refused.problems, repeated=True)
         changed = changed_files(self._files, files)
         try:
-            assistant = build(self.folder, progress=lambda message: log.info("knowledge base: %s", message))
+            assistant = build(self.folder, progress=progress)
         except KnowledgeError as exc:
             refused = result(Status.REFUSED, checked, problems=tuple(exc.problems), changed=changed)
             self._refused = refused
@@ -361,6 +375,14 @@ def _log(result: ReloadResult) -> None:
             result.version,
             "\n".join(problem_lines(list(result.problems))),
         )
+
+
+async def _quietly(step: Callable[[], Awaitable[None]]) -> None:
+    """A progress message that cannot be sent is not a reason to stop the reload."""
+    try:
+        await step()
+    except Exception:  # noqa: BLE001 - logged; the result follows anyway
+        log.warning("knowledge base: could not tell the progress of the reload", exc_info=True)
 
 
 async def in_thread(fn: Callable[..., Any], *args: Any) -> Any:

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
@@ -39,7 +39,7 @@ from adapters.lifecycle import (
 from adapters.telegram import live, logsafe
 from adapters.telegram.concurrency import PerChatUpdateProcessor
 from adapters.telegram.flood import FloodControl, retry_after_seconds
-from adapters.telegram.handlers import COMMANDS, PLATFORM, Handlers, who_of
+from adapters.telegram.handlers import COMMANDS, PLATFORM, STAFF_COMMANDS, Handlers, who_of
 from adapters.telegram.reminders import JobQueueScheduler
 from adapters.telegram.staff import staff_chat_id
 from assistant.flood import Limits
@@ -170,6 +170,10 @@ async def _on_started(app: Application) -> None:
         commands = [BotCommand(name, service.t(f"command_{name}", lang)) for name in COMMANDS]
         try:
             await app.bot.set_my_commands(commands, language_code=language_code)
+            if handlers.staff_chat is not None:  # the staff chat's own menu: its one command
+                staff = [BotCommand(name, service.t(f"command_{name}", lang)) for name in STAFF_COMMANDS]
+                scope = BotCommandScopeChat(handlers.staff_chat)
+                await app.bot.set_my_commands(staff, scope=scope, language_code=language_code)
         except TelegramError as exc:  # the bot works without its menu: don't refuse to start
             log.warning("could not register the %s command menu: %s", lang, one_line(exc))
     scheduler: JobQueueScheduler = app.bot_data["scheduler"]

@@ -70,6 +70,8 @@ COMMANDS = (
     "forget",
 )
 """The command menu, in this order; descriptions are `command_<name>` in the text catalogue."""
+STAFF_COMMANDS = ("reload",)
+"""The staff chat's own menu (staff answer handovers by replying, not by command)."""
 
 
 def who_of(update: Update, moderator: bool = False) -> Who | None:

@@ -52,7 +52,12 @@ class LiveReload:
             lang = await self.handlers.call(service.language, who)
             checking = Message(language=lang, text=service.t("kb_reload_checking", lang))
             await self.handlers.send(context.bot, int(who.chat), checking, reply_to=message.message_id)
-            result = await self.live.reload("staff")
+
+            async def training() -> None:
+                text = service.t("kb_reload_training", lang)
+                await self.handlers.send(context.bot, int(who.chat), Message(language=lang, text=text))
+
+            result = await self.live.reload("staff", training)
             text = result.report(service.t, lang, MAX_MESSAGE)
             await self.handlers.send(context.bot, int(who.chat), Message(language=lang, text=text))
         raise ApplicationHandlerStop

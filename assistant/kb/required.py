@@ -71,6 +71,7 @@ CHAT_TEXTS = (
     "role_cleared",
     "faq_posted",
     "kb_reload_checking",
+    "kb_reload_training",
     "kb_reload_done",
     "kb_reload_done_model",
     "kb_reload_unchanged",

@@ -104,6 +104,10 @@ def language_words(
     return out
 
 
+TRAINING = "training the topic model"
+"""How the progress of `load_model` starts when it must train (callers may tell their users)."""
+
+
 def load_model(kb: KnowledgeBase, featurizer: Featurizer, progress: Progress | None = None) -> TopicModel:
     """The cached model for this knowledge base, fitting (and caching) it first when needed."""
     key = training_key(kb, featurizer)
@@ -112,7 +116,7 @@ def load_model(kb: KnowledgeBase, featurizer: Featurizer, progress: Progress | N
     if cached is not None and cached.key == key:
         return cached
     say = progress or _stderr_progress
-    say(f"training the topic model on {len(kb.examples())} examples (the knowledge base changed)…")
+    say(f"{TRAINING} on {len(kb.examples())} examples (the knowledge base changed)…")
     fitted = train_model(kb, featurizer, key, progress=say)
     try:
         fitted.save(path)

@@ -232,3 +232,31 @@ async def test_an_unexpected_failure_keeps_the_version_and_is_tried_again(
     monkeypatch.setattr(live_module, "build", real_build)
     retried = await live.reload()
     assert retried.status is Status.RELOADED and NEW in answer(service)
+
+
+@pytest.mark.parametrize("trains", [True, False])
+async def test_the_person_who_asked_is_told_when_the_model_must_train(
+    service: ConversationService, folder: Path, monkeypatch: pytest.MonkeyPatch, trains: bool
+) -> None:
+    import assistant.live as live_module
+    from assistant.nlu.classifier import TRAINING
+
+    real = live_module.build
+
+    def build(path: Path, progress=None):  # type: ignore[no-untyped-def]
+        if trains:  # what load_model says before a training (a real one takes up to a minute)
+            progress(f"{TRAINING} on 6000 examples (the knowledge base changed)…")
+        return real(path, progress)
+
+    monkeypatch.setattr(live_module, "build", build)
+    told: list[str] = []
+
+    async def training() -> None:
+        told.append("training")
+
+    live = LiveKnowledge(service)
+    edit(folder, ANSWER, EDITED)
+    result = await live.reload("staff", training)
+    await asyncio.sleep(0.05)  # the message is sent on the loop
+    assert result.status is Status.RELOADED
+    assert told == (["training"] if trains else [])

@@ -55,8 +55,12 @@ class Knowledge(commands.Cog):
         await interaction.response.send_message(
             escape(service.t("kb_reload_checking", lang)), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
+
+        async def training() -> None:  # the long step: said in place of "checking…"
+            await interaction.edit_original_response(content=escape(service.t("kb_reload_training", lang)))
+
         async with self.bot.busy():
-            result = await self.live.reload("staff")
+            result = await self.live.reload("staff", training)
         await interaction.edit_original_response(
             content=truncate(escape(result.report(service.t, lang, REPORT_MAX)), CONTENT_MAX)
         )

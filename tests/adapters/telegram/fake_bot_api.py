@@ -186,6 +186,8 @@ class FakeBotAPI:
         }
         self.calls: list[Call] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}
+        self.chat_commands: dict[tuple[int, str], list[dict[str, Any]]] = {}
+        """Menus set for one chat (scope `chat`), by (chat id, language code)."""
         self.webhook: dict[str, Any] = {}
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.admins: dict[tuple[int, int], str] = {}
@@ -629,7 +631,13 @@ class FakeBotAPI:
                 raise BadRequestError("BOT_COMMAND_INVALID")
             if not 1 <= len(command.get("description", "")) <= 256:
                 raise BadRequestError("BOT_COMMAND_DESCRIPTION_INVALID")
-        self.commands[params.get("language_code") or ""] = commands
+        scope = params.get("scope")
+        if isinstance(scope, str):
+            scope = json.loads(scope)
+        if scope and scope.get("type") == "chat":  # one chat's own menu
+            self.chat_commands[(int(scope["chat_id"]), params.get("language_code") or "")] = commands
+        else:
+            self.commands[params.get("language_code") or ""] = commands
         return True
 
     def api_getMyCommands(self, params: dict[str, Any], files: dict[str, Any]) -> list[dict[str, Any]]:

@@ -162,6 +162,10 @@ async def test_reload_in_the_staff_chat_only(
     clock.value = JANUARY
     async with running_bot(fake, live_assistant, storage, clock=clock, limits=UNLIMITED) as app:
         live = app.bot_data["live"].live
+        # the staff chat's menu shows /reload; the candidates' menu does not
+        await fake.wait_for(lambda: (STAFF, "fr") in fake.chat_commands, timeout=20)
+        assert [c["command"] for c in fake.chat_commands[(STAFF, "fr")]] == ["reload"]
+        assert "reload" not in [c["command"] for c in fake.commands["fr"]]
         fake.send_text(STAFF_MEMBER, "/reload", chat_id=STAFF, chat_type="supergroup")
         checking, result = await fake.wait_sent(2, chat_id=STAFF)
         assert checking.plain == t("kb_reload_checking")
