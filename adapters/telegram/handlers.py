@@ -43,7 +43,15 @@ from telegram.ext import (
     filters,
 )
 
-from adapters.telegram.render import CallbackCodec, KeyButton, Outgoing, render_message, render_text
+from adapters.telegram.render import (
+    MAX_MESSAGE,
+    CallbackCodec,
+    KeyButton,
+    Outgoing,
+    Span,
+    render_message,
+    render_text,
+)
 from assistant.service import ConversationService, Delivery, Response, Who
 from assistant.service import Message as ServiceMessage
 
@@ -70,6 +78,8 @@ COMMANDS = (
     "forget",
 )
 """The command menu, in this order; descriptions are `command_<name>` in the text catalogue."""
+MENTION_ROOM = 200
+"""Characters kept free in a relayed answer for the mention of the candidate (in a group)."""
 STAFF_COMMANDS = ("reload",)
 """The staff chat's own menu (staff answer handovers by replying, not by command)."""
 
@@ -179,10 +189,17 @@ class Handlers:
             if answer.notice is not None:
                 await self.send(context.bot, chat.id, answer.notice, reply_to=message.message_id)
             return
+        mentioned = not relay.private and relay.user.isdigit()
+        outgoing = render_message(
+            relay.message, self.codec, MAX_MESSAGE - MENTION_ROOM if mentioned else MAX_MESSAGE
+        )
+        if mentioned and outgoing:
+            # in a group, the answer mentions the candidate (only them), so they see it among the chatter
+            label = self.service.t("handover_mention", relay.message.language)
+            mention = Span(label, href=f"tg://user?id={relay.user}").html()
+            outgoing[0].html = f"{mention}\n{outgoing[0].html}"
         try:
-            sent = await self.send_outgoing(
-                context.bot, int(relay.chat), render_message(relay.message, self.codec)
-            )
+            sent = await self.send_outgoing(context.bot, int(relay.chat), outgoing)
         except TelegramError as exc:
             log.info("could not relay a staff answer to chat %s: %s", relay.chat, exc)
             sent = []

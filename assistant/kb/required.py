@@ -152,6 +152,7 @@ HANDOVER_TEXTS = (
     "handover_unavailable",
     "handover_wait",
     "handover_answer_title",
+    "handover_mention",
     "handover_staff_title",
     "handover_staff_fields",
     "handover_no_programme",

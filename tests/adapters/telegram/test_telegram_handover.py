@@ -151,3 +151,27 @@ async def test_a_staff_chat_that_cannot_be_reached_withdraws_the_handover(
         told = (await fake.wait_sent(2, chat_id=CANDIDATE))[1]
         assert told.plain.startswith(t("handover_unavailable", "fr"))
     assert storage.handovers() == []
+
+
+async def test_in_a_group_the_relayed_answer_mentions_the_candidate_only(
+    fake: FakeBotAPI, assistant: Any, storage: Any
+) -> None:
+    group = -2002
+    async with running_bot(fake, assistant, storage, staff_chat=STAFF_CHAT):
+        fake.send_text(
+            CANDIDATE, "/human Mon diplôme belge est-il reconnu ?", chat_id=group, chat_type="group"
+        )
+        [offer] = await fake.wait_sent(1, chat_id=group)
+        fake.press(CANDIDATE, offer, button(offer, "yes"))
+        [post] = await fake.wait_sent(1, chat_id=STAFF_CHAT)
+        reply = fake.new_message(
+            STAFF_MEMBER,
+            "Oui, avec l'attestation.",
+            chat_id=STAFF_CHAT,
+            chat_type="supergroup",
+            reply_to=post.result,
+        )
+        fake.push("message", reply)
+        answer = (await fake.wait_sent(3, chat_id=group))[2]
+    assert f'<a href="tg://user?id={CANDIDATE}">' in answer.text
+    assert answer.text.count("<a href=") == 1 and "Oui, avec l'attestation." in answer.plain
