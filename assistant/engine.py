@@ -301,12 +301,16 @@ class Assistant:
         questions = [r for r in u.sentences if r.question and r.known > 0]
         if not questions:
             return u.whole
-        situation = u.facts.keys() & DECIDING_FACTS and self.kb.topics[u.whole.topic].personal
-        if situation and u.whole.p >= self.thresholds.answer:
-            # "no degree but 10 years as a designer. Can I get in?": the situation is what is asked about
-            return u.whole
         blends = [_blend(u.whole, q) for q in questions]
         best = max(blends, key=lambda r: r.p)
+        situation = u.facts.keys() & DECIDING_FACTS and self.kb.topics[u.whole.topic].personal
+        if situation and u.whole.p >= self.thresholds.answer:
+            # "no degree but 10 years as a designer. Can I get in?": the situation is what is asked
+            # about — unless the question, read with it, is surely about something else ("I'm in L3.
+            # Do I take both the written and the oral exams?")
+            sure = u.whole.p >= FOLLOW_UP_CONFIDENCE
+            if sure or best.p < self.thresholds.answer or self.kb.topics[best.topic].personal:
+                return u.whole
         if best.p < self.thresholds.answer or best.topic in SOCIAL:
             alone = max([u.whole, *questions], key=lambda r: (r.topic not in SOCIAL, r.p))
             if alone.p >= self.thresholds.answer:

@@ -259,8 +259,11 @@ def experience_years(text: str) -> float | None:
 
 _AGE_BEFORE = re.compile(r"(?:\bj ai|\bi am|\bi m|\bage de|\bagee de|\baged)\s*$")
 _EXPERIENCE_AFTER = re.compile(r"\s*(?:d |de |of |en |dans |as |in |chez |at |comme )")
-_TARGET = re.compile(r"\b(?:le|au|du|ce|votre|your|the|this|ton|vos|pour le|at) (?:master|masters)\b")
-"""The programme a candidate applies to ("tenter le master"), not a diploma they hold."""
+_TARGET = re.compile(
+    r"\b(?:le|au|du|ce|votre|your|the|this|ton|vos|pour le|at) (?:\w+ ){0,2}?(?:master|masters)\b"
+)
+"""The programme a candidate applies to ("tenter le master", "the ENJMIN master", "le master jeux"), not
+a diploma they hold ("j'ai un master", "I have a master's")."""
 
 
 def _signal_words() -> tuple[str, ...]:

@@ -110,3 +110,20 @@ def test_english_but_is_not_a_diploma() -> None:
 def test_buttons(field: str, value: str, expected) -> None:
     parsed = read_button(field, value)
     assert parsed is not None and parsed.value == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the master applied to is not a diploma held
+        ("I'm a French student in L3 cinema. Do I take the exams for the ENJMIN master?", 3),
+        ("je veux tenter le master jeux du cnam avec mon BTS", 2),
+        # a master held still is
+        ("j'ai un master en design et je veux candidater au master enjmin", 5),
+        ("I have a master in CS, can I apply to the games master?", 5),
+    ],
+)
+def test_the_master_applied_to_is_not_the_diploma_held(text: str, expected: int) -> None:
+    from assistant.checklist.parse import facts
+
+    assert facts(text)["diploma_level"] == expected

@@ -314,3 +314,12 @@ def test_programme_answers_do_not_mix(assistant: Assistant) -> None:
     assert "enjmin" not in iim and "mon master" not in iim
     enjmin = fold(ask(assistant, "quelles pièces pour le dossier ENJMIN ?").plain_text())
     assert "iim" not in enjmin and "fiche tarif" not in enjmin
+
+
+def test_a_stated_situation_does_not_hide_a_question_about_something_else(assistant: Assistant) -> None:
+    reply = ask(
+        assistant,
+        "I'm a French student in L3 cinema. Do I have to take both written and oral exams for the ENJMIN "
+        "master, or is the creative file enough?",
+    )
+    assert reply.intent == "enjmin.written_exams" and "bac + 5" not in reply.plain_text()
