@@ -33,6 +33,8 @@ FOLLOW_UP_CONFIDENCE = 0.6
 DECIDING_FACTS = {"diploma_level", "professional_experience_years", "diploma_rncp", "french_level"}
 """Facts a candidate states about their studies or work: with them, a personal reading of the whole
 message (eligibility, experience...) wins over a generic question sentence ("can I get in?")."""
+SURE_BESIDE = 0.5
+"""How surely a sentence must ask for a person (or help) to be answered beside an admissions question."""
 MAX_QUESTIONS = 3
 """Questions answered in one message; more would make a reply nobody reads."""
 CHOICES = 3
@@ -340,7 +342,10 @@ class Assistant:
             if confident and reading.topic not in SOCIAL and reading.topic not in [c.topic for c in picked]:
                 picked.append(Choice(reading.topic, reading.p))
         if len(picked) >= 2:
-            return picked[:MAX_QUESTIONS]
+            # beside an admissions question, "… or more about me as a person?" is not a request for a
+            # person: another kind of topic is answered with it only when read surely
+            kept = [c for c in picked if self.kb.topics[c.topic].kind == "faq" or c.p >= SURE_BESIDE]
+            return (kept or picked)[:MAX_QUESTIONS]
         if best.p >= th and not self._is_decline(best.topic):
             return [Choice(best.topic, best.p)]
         return []

@@ -323,3 +323,14 @@ def test_a_stated_situation_does_not_hide_a_question_about_something_else(assist
         "master, or is the creative file enough?",
     )
     assert reply.intent == "enjmin.written_exams" and "bac + 5" not in reply.plain_text()
+
+
+def test_a_second_sentence_is_answered_beside_an_admissions_question_only_when_sure(
+    assistant: Assistant,
+) -> None:
+    vague = ask(
+        assistant, "what's the point of the interview at IIM? is it technical or more about me as a person"
+    )
+    assert vague.intent == "iim.interview"
+    both = ask(assistant, "c'est quand la date limite enjmin ? et je peux parler à quelqu'un de l'équipe ?")
+    assert both.intent == "enjmin.deadline+human"
