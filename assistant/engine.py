@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from assistant import timefmt
-from assistant.composer import Composer
+from assistant.composer import MAX_COMPACT_CHARS, Composer
 from assistant.context import Conversation
 from assistant.kb.loader import KnowledgeBase, ProgrammeData, load
 from assistant.nlu.classifier import Progress
@@ -375,6 +375,25 @@ class Assistant:
         replies = [self._answer_topic(conv, c, programmes, lang, now, explicit) for c in choices]
         if len(replies) == 1:
             return replies[0]
+        merged = self._merge(replies)
+        if len(merged.plain_text()) > MAX_COMPACT_CHARS:  # too long to read: the other answers in short
+            said = replies[0].plain_text()
+            merged = self._merge([replies[0], *(self._shortened(r, lang, now, said) for r in replies[1:])])
+        return merged
+
+    def _shortened(self, reply: Reply, lang: str, now: datetime, said: str) -> Reply:
+        """A one-programme answer with its `short:` text (as in a reply for several programmes),
+        without what the answer before it (`said`) says already."""
+        if reply.programme is None or not reply.intent or "." not in reply.intent:
+            return reply
+        p = self.kb.programmes[reply.programme]
+        text = self.composer.answer_text(p, reply.intent.split(".", 1)[1], lang, now, short=True)
+        head = self.composer.session_over_head(p, lang, now) if p.session_over(now) else ""
+        if head and head in said and text.startswith(head):  # "the session is over" is said already
+            text = text[len(head) :].strip()
+        return reply.model_copy(update={"blocks": [text[:1].upper() + text[1:]]})
+
+    def _merge(self, replies: list[Reply]) -> Reply:
         merged = replies[0].model_copy(deep=True)
         for extra in replies[1:]:
             title = [extra.title] if extra.title and extra.title != merged.title else []

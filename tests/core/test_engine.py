@@ -334,3 +334,20 @@ def test_a_second_sentence_is_answered_beside_an_admissions_question_only_when_s
     assert vague.intent == "iim.interview"
     both = ask(assistant, "c'est quand la date limite enjmin ? et je peux parler à quelqu'un de l'équipe ?")
     assert both.intent == "enjmin.deadline+human"
+
+
+def test_several_answers_after_the_session_stay_readable(assistant: Assistant) -> None:
+    """Three dated answers at once after the session: the first in full, the others in short, and the
+    session said to be over once."""
+    from datetime import date
+
+    reply = assistant.ask(
+        "enjmin: c quand la date limite ? et les oraux ? et les écrits ?",
+        Conversation(),
+        today=date(2026, 11, 27),
+    )
+    text = reply.plain_text()
+    assert reply.intent == "enjmin.deadline+enjmin.interview+enjmin.written_exams"
+    assert text.count("La session 2026 est terminée") == 1
+    assert len(text) < 2000  # three full answers made 2,800 characters
+    assert "26 au" in text or "26 mai" in text  # the orals are still there, in short
