@@ -15,11 +15,6 @@ from assistant.text.normalize import fold
 TODAY = date(2026, 1, 10)
 
 
-@pytest.fixture(scope="module")
-def assistant() -> Assistant:
-    return Assistant.load()
-
-
 def ask(assistant: Assistant, text: str, **kw):  # type: ignore[no-untyped-def]
     conv = kw.pop("conv", None) or Conversation(bound_programme=kw.pop("programme", None))
     return assistant.ask(text, conv, today=kw.pop("today", TODAY), **kw)

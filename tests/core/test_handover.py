@@ -3,7 +3,6 @@ the confirmation, the staff post, the relay of the staff's answer, flood rules, 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,25 +12,11 @@ from assistant.actions import Action
 from assistant.handover import MAX_OPEN_PER_PERSON
 from assistant.kb.catalogue import t
 from assistant.service import ConversationService, Response, Who, texts_of
-from assistant.storage import open_storage
 
 NOW = datetime(2026, 1, 10, 8, 0, tzinfo=UTC)
 ME = Who(user="42", chat="42", locale="en")
 STAFF = "-500"
 DECLINED = "Can you do my maths homework?"
-
-
-@pytest.fixture(scope="module")
-def assistant() -> Any:
-    from assistant.engine import Assistant
-
-    return Assistant.load()
-
-
-@pytest.fixture
-def storage() -> Iterator[Any]:
-    with open_storage("sqlite://") as store:
-        yield store
 
 
 @pytest.fixture

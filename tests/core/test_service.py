@@ -3,7 +3,6 @@ sessions, consent, reminders and their grace, forget-me, the question log and fe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,7 +11,6 @@ import pytest
 from assistant.actions import Action
 from assistant.flood import Limits, TokenBuckets, Verdict
 from assistant.service import ConversationService, Response, Who, texts_of
-from assistant.storage import open_storage
 
 NOW = datetime(2026, 1, 10, 8, 0, tzinfo=UTC)
 ME = Who(user="42", chat="42")
@@ -40,19 +38,6 @@ class Clocks:
 
     def monotonic(self) -> float:
         return self.seconds
-
-
-@pytest.fixture(scope="module")
-def assistant() -> Any:
-    from assistant.engine import Assistant
-
-    return Assistant.load()
-
-
-@pytest.fixture
-def storage() -> Iterator[Any]:
-    with open_storage("sqlite://") as store:
-        yield store
 
 
 @pytest.fixture
