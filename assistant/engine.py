@@ -226,9 +226,10 @@ class Assistant:
         th = self.thresholds
         programmes, named = self._programmes(u, conv)
         best = self._best_reading(u)
-        if u.next_step and not named and conv.topic:
+        if u.next_step and not named:
             # "et après ?" after the confirmation: the step the knowledge base says comes next; after an
-            # answer with no next step, its follow-ups to choose from (never the same answer again)
+            # answer with no next step, its follow-ups to choose from (never the same answer again);
+            # with no answer before it, a request to say what about (it is no question on careers)
             following = self._next_step(conv)
             if following:
                 conv.pending_topic = None
@@ -238,6 +239,7 @@ class Assistant:
             choices = self._follow_ups(conv)[:CHOICES]
             if choices:
                 return self.composer.did_you_mean(lang, 0.0, choices, conv.active_programme())
+            return self.composer.not_understood(lang, [], conv.active_programme())
         if u.in_context is not None and (not named or programmes == [conv.active_programme()]):
             # (naming another programme starts a new question; naming the same one, "à Angoulême", does not)
             # "et c payant ?" after a question on ENIC-NARIC: the two read together say what "it" is

@@ -83,6 +83,8 @@ def run_chat(
         text = line.strip()
         if not text:
             continue
+        if text.lower() in ("quit", "exit"):  # as in any terminal program
+            return 0
         if text.startswith("/"):
             command, _, arg = text[1:].partition(" ")
             command, arg = command.lower(), arg.strip().lower()

@@ -82,6 +82,12 @@ def test_chat_session() -> None:
     assert "23 janvier 2026" in out.stdout
 
 
+def test_chat_ends_on_quit_typed_as_in_any_terminal_program() -> None:
+    out = cli("chat", "--today", "2026-01-10", stdin="quit\ndate limite enjmin ?\n")
+    assert out.returncode == 0, out.stderr
+    assert "23 janvier" not in out.stdout  # nothing read after it
+
+
 def test_ask_jsonl_sessions_replay_a_conversation() -> None:
     """Lines with the same `session` share one conversation, in order; others stay independent."""
     lines = "\n".join(

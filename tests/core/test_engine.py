@@ -346,3 +346,8 @@ def test_several_answers_after_the_session_stay_readable(assistant: Assistant) -
     assert text.count("La session 2026 est terminée") == 1
     assert len(text) < 2000  # three full answers made 2,800 characters
     assert "26 au" in text or "26 mai" in text  # the orals are still there, in short
+
+
+def test_what_comes_next_with_nothing_before_is_not_declined(assistant: Assistant) -> None:
+    reply = assistant.ask("et après ?", Conversation(), today=TODAY)
+    assert reply.decision == "clarify" and reply.intent is None
