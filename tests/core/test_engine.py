@@ -351,3 +351,13 @@ def test_several_answers_after_the_session_stay_readable(assistant: Assistant) -
 def test_what_comes_next_with_nothing_before_is_not_declined(assistant: Assistant) -> None:
     reply = assistant.ask("et après ?", Conversation(), today=TODAY)
     assert reply.decision == "clarify" and reply.intent is None
+
+
+def test_after_an_enjmin_list_the_next_step_is_given_and_confirmation_is_said_unknown(
+    assistant: Assistant,
+) -> None:
+    reply = ask(assistant, "comment je confirme mon admission au master de l'enjmin ?")
+    text = fold(reply.plain_text())
+    assert reply.intent == "enjmin.confirmation"
+    assert "mon master" in text and "master.enjmin@lecnam.net" in text
+    assert "ne dit pas comment confirmer" in text
