@@ -310,10 +310,13 @@ class Assistant:
         situation = u.facts.keys() & DECIDING_FACTS and self.kb.topics[u.whole.topic].personal
         if situation and u.whole.p >= self.thresholds.answer:
             # "no degree but 10 years as a designer. Can I get in?": the situation is what is asked
-            # about — unless the question, read with it, is surely about something else ("I'm in L3.
-            # Do I take both the written and the oral exams?")
-            sure = u.whole.p >= FOLLOW_UP_CONFIDENCE
-            if sure or best.p < self.thresholds.answer or self.kb.topics[best.topic].personal:
+            # about — unless a question is surely about something else ("I'm in L3. When are the
+            # written exams?")
+            elsewhere = any(
+                q.p >= FOLLOW_UP_CONFIDENCE and not self.kb.topics[q.topic].personal and q.topic not in SOCIAL
+                for q in questions
+            )
+            if not elsewhere:
                 return u.whole
         if best.p < self.thresholds.answer or best.topic in SOCIAL:
             alone = max([u.whole, *questions], key=lambda r: (r.topic not in SOCIAL, r.p))

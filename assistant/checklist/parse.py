@@ -243,8 +243,9 @@ def experience_years(text: str) -> float | None:
         before = text[max(0, m.start() - 50) : m.start()]
         if _AGE_BEFORE.search(before) and not _EXPERIENCE_AFTER.match(after):
             continue  # "j'ai 34 ans", "I am 27 years old": an age
-        if _first(after, cues) is None and _first(before, cues) is None:
-            continue
+        role = _ROLE_AFTER.match(after) and not _AGE_BEFORE.search(before)
+        if _first(after, cues) is None and _first(before, cues) is None and not role:
+            continue  # "12 years as a 3D artist", "5 ans comme monteur": a role is experience too
         value = float(raw.replace(",", ".")) if raw[0].isdigit() else float(numbers[raw])
         if m.group(2) in ("mois", "month", "months"):
             value = round(value / 12, 2)
@@ -258,6 +259,7 @@ def experience_years(text: str) -> float | None:
 
 
 _AGE_BEFORE = re.compile(r"(?:\bj ai|\bi am|\bi m|\bage de|\bagee de|\baged)\s*$")
+_ROLE_AFTER = re.compile(r"\s*(?:as an? |comme |en tant qu)")
 _EXPERIENCE_AFTER = re.compile(r"\s*(?:d |de |of |en |dans |as |in |chez |at |comme )")
 _TARGET = re.compile(
     r"\b(?:le|au|du|ce|votre|your|the|this|ton|vos|pour le|at) (?:\w+ ){0,2}?(?:master|masters)\b"

@@ -127,3 +127,18 @@ def test_the_master_applied_to_is_not_the_diploma_held(text: str, expected: int)
     from assistant.checklist.parse import facts
 
     assert facts(text)["diploma_level"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("I'm 40, no diploma at all, 12 years as a 3D artist.", 12.0),
+        ("5 ans en tant que monteur", 5.0),
+        ("j'ai 34 ans comme tout le monde", None),  # an age
+        ("I am 27 years old", None),
+    ],
+)
+def test_years_in_a_role_are_experience(text: str, years: float | None) -> None:
+    from assistant.checklist.parse import facts
+
+    assert facts(text).get("professional_experience_years") == years

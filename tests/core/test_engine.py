@@ -312,12 +312,15 @@ def test_programme_answers_do_not_mix(assistant: Assistant) -> None:
 
 
 def test_a_stated_situation_does_not_hide_a_question_about_something_else(assistant: Assistant) -> None:
-    reply = ask(
-        assistant,
-        "I'm a French student in L3 cinema. Do I have to take both written and oral exams for the ENJMIN "
-        "master, or is the creative file enough?",
+    exams = ask(
+        assistant, "I'm in L3 cinema with a licence. When are the written exams of the ENJMIN master?"
     )
-    assert reply.intent == "enjmin.written_exams" and "bac + 5" not in reply.plain_text()
+    assert exams.intent == "enjmin.written_exams" and "bac + 5" not in exams.plain_text()
+    # a generic "can I get in?" after the situation asks about the situation
+    me = ask(
+        assistant, "I'm 40, no diploma at all, 12 years as a 3D artist. Can I get into the ENJMIN master?"
+    )
+    assert me.intent == "enjmin.experience" and "VAPP" in me.plain_text()
 
 
 def test_a_second_sentence_is_answered_beside_an_admissions_question_only_when_sure(
