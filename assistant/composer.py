@@ -397,9 +397,12 @@ class Composer:
         )
 
     def did_you_mean(self, lang: str, confidence: float, topics: list[str], programme: str | None) -> Reply:
+        """Choices of topics; about one programme, under its name (the choices answer for it)."""
+        p = self.kb.programmes.get(programme) if programme else None
         return Reply(
             decision="clarify",
             language=lang,
+            title=p.programme.name.get(lang) if p else None,
             confidence=round(confidence, 3),
             programme=programme,
             blocks=[self.t("clarify_intent", lang)],

@@ -287,9 +287,8 @@ class Assistant:
             conv.pending_topic = None
             return self._answer_topics(conv, questions, programmes, lang, now, explicit=named)
         topics = [t for t, _ in top_in[:CHOICES]]
-        return self.composer.did_you_mean(
-            lang, top_in[0][1] if top_in else 0.0, topics, conv.active_programme()
-        )
+        about = programmes[0] if named and len(programmes) == 1 else conv.active_programme()
+        return self.composer.did_you_mean(lang, top_in[0][1] if top_in else 0.0, topics, about)
 
     def _is_decline(self, topic: str) -> bool:
         return topic in self._declines

@@ -364,3 +364,10 @@ def test_after_an_enjmin_list_the_next_step_is_given_and_confirmation_is_said_un
     assert reply.intent == "enjmin.confirmation"
     assert "mon master" in text and "master.enjmin@lecnam.net" in text
     assert "ne dit pas comment confirmer" in text
+
+
+def test_did_you_mean_about_a_named_programme_answers_for_it(assistant: Assistant) -> None:
+    reply = ask(assistant, "enjmin: the thing with the long name, what's it called exactly lol")
+    assert reply.decision == "clarify" and reply.buttons
+    assert reply.programme == "enjmin" and "ENJMIN" in (reply.title or "")
+    assert all(b.action.endswith("@enjmin") for b in reply.buttons if b.action.startswith("topic:"))
