@@ -74,7 +74,7 @@ def test_a_quote_that_is_not_on_the_page_fails_kb_check(kb_copy: Path) -> None:
 def test_an_answer_in_its_own_words_needs_the_page_words(kb_copy: Path) -> None:
     path = kb_copy / "iim.yaml"
     text = path.read_text(encoding="utf-8")
-    start = text.index('The page does not say whether it is remote or on site."\n    quote:')
+    start = text.index('The page does not say whether the interview is remote or on site."\n    quote:')
     end = text.index("    short:", start)
     path.write_text(text[: text.index("\n", start) + 1] + text[end:], encoding="utf-8")
     _, problems = check(kb_copy)
