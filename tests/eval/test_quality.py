@@ -20,6 +20,7 @@ HELDOUT3 = Path(__file__).with_name("heldout3.yaml")
 HELDOUT4 = Path(__file__).with_name("heldout4.yaml")
 HELDOUT5 = Path(__file__).with_name("heldout5.yaml")
 HELDOUT6 = Path(__file__).with_name("heldout6.yaml")
+HELDOUT7 = Path(__file__).with_name("heldout7.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +62,9 @@ def test_public_dev_set(assistant: Assistant) -> None:
     assert figures["language_right"] >= 0.98
 
 
-@pytest.mark.parametrize("path", [HELDOUT4, HELDOUT5, HELDOUT6], ids=["heldout4", "heldout5", "heldout6"])
+@pytest.mark.parametrize(
+    "path", [HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7], ids=["heldout4", "heldout5", "heldout6", "heldout7"]
+)
 def test_never_tuned_sets_in_candidate_voice(assistant: Assistant, path: Path) -> None:
     """Written by independent writers from the pages and personas only, with conversations and dates
     after the session: never tuned on (their failures are not read while improving the assistant)."""
