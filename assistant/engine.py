@@ -260,6 +260,11 @@ class Assistant:
         if named and previous and self._only_a_programme(u, best):
             conv.pending_topic = None
             return self._answer_topics(conv, [Choice(previous, best.p)], programmes, lang, now, explicit=True)
+        if named and not previous and len(programmes) == 1 and u.content_words == 0:
+            # "et pour l'autre école ?" with no subject before it: what about that school?
+            choices = [t for t, _ in best.ranked if not self._is_decline(t) and not self._meta(t)]
+            sure = best.prob(choices[0]) if choices else 0.0
+            return self.composer.did_you_mean(lang, sure, choices[:CHOICES], programmes[0])
         if u.whole.known_words == 0:
             follow = self._follow_ups(conv)
             return self.composer.not_understood(lang, follow, conv.active_programme())
@@ -288,6 +293,8 @@ class Assistant:
             return self._answer_topics(conv, questions, programmes, lang, now, explicit=named)
         topics = [t for t, _ in top_in[:CHOICES]]
         about = programmes[0] if named and len(programmes) == 1 else conv.active_programme()
+        if about and named:
+            conv.programme = about  # the conversation is about the school named, answered or not yet
         return self.composer.did_you_mean(lang, top_in[0][1] if top_in else 0.0, topics, about)
 
     def _is_decline(self, topic: str) -> bool:

@@ -371,3 +371,13 @@ def test_did_you_mean_about_a_named_programme_answers_for_it(assistant: Assistan
     assert reply.decision == "clarify" and reply.buttons
     assert reply.programme == "enjmin" and "ENJMIN" in (reply.title or "")
     assert all(b.action.endswith("@enjmin") for b in reply.buttons if b.action.startswith("topic:"))
+
+
+def test_the_other_school_after_a_did_you_mean_asks_about_that_school(assistant: Assistant) -> None:
+    conv = Conversation()
+    first = assistant.ask(
+        "enjmin: the thing with the long name, what's it called exactly lol", conv, today=TODAY
+    )
+    assert first.decision == "clarify" and first.programme == "enjmin"
+    reply = assistant.ask("et pour l'autre école ?", conv, today=TODAY)
+    assert reply.decision == "clarify" and reply.programme == "iim"  # not declined as "other schools"
