@@ -171,6 +171,12 @@ class HandoverDesk:
         desk.last_programme = self.conversation(who).active_programme()
         return self._response(self._offer(who, desk, text))
 
+    def handover_awaits(self, who: Who) -> bool:
+        """Whether the person's next message is the question they asked to hand over (after `/human`
+        alone): in a server channel it is theirs to the bot even without a mention."""
+        desk = self._desks.peek((who.chat, who.user))
+        return desk is not None and desk.awaiting
+
     def _is_human_topic(self, reply: Reply) -> bool:
         topic = self.kb.topics.get(reply.intent or "")
         return reply.decision == "answer" and topic is not None and topic.kind == "human"

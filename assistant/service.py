@@ -342,6 +342,8 @@ class ConversationService(HandoverDesk):
         and never charging, the person's own flood bucket."""
         with self._lock:
             text = (text or "").strip()
+            if text and self.handover_awaits(who):  # the question asked for after /human
+                return self.ask(who, text)
             if not text or not self._setting(who, "auto_answer"):
                 return Response()
             channel = ("channel", who.chat)

@@ -190,3 +190,10 @@ def test_forget_erases_the_handovers(service: ConversationService, storage: Any)
     assert storage.handovers() == []
     answer = service.ask(ME, "Is my Belgian diploma accepted?")  # a question again, not a handover
     assert handover_buttons(answer).keys() <= {"ask"}
+
+
+def test_in_a_server_channel_the_question_after_human_needs_no_mention(service: ConversationService) -> None:
+    member = Who(user="77", chat="900", locale="en", settings=("discord:channel:900",))
+    service.human(member)
+    assert service.overheard(member, "lol same").messages  # the awaited question, not chatter
+    assert service.overheard(member, "and now just chatting").messages == []  # only the one after /human
