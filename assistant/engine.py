@@ -18,6 +18,7 @@ from assistant import timefmt
 from assistant.composer import MAX_COMPACT_CHARS, Composer
 from assistant.context import Conversation
 from assistant.kb.loader import KnowledgeBase, ProgrammeData, load
+from assistant.kb.models import Answer
 from assistant.nlu.classifier import Progress
 from assistant.nlu.understand import Reader, Reading, Understanding
 from assistant.reply import Button, Reply
@@ -361,16 +362,17 @@ class Assistant:
             return [Choice(best.topic, best.p)]
         return []
 
-    def _next_step(self, conv: Conversation) -> str | None:
+    def _last_answer(self, conv: Conversation) -> Answer | None:
+        """The programme's answer the conversation got last (None: none, or several programmes')."""
         active = conv.active_programme()
-        answer = self.kb.answer(active, conv.topic) if active and conv.topic else None
+        return self.kb.answer(active, conv.topic) if active and conv.topic else None
+
+    def _next_step(self, conv: Conversation) -> str | None:
+        answer = self._last_answer(conv)
         return answer.next if answer else None
 
     def _follow_ups(self, conv: Conversation) -> list[str]:
-        if not conv.topic:
-            return []
-        active = conv.active_programme()
-        answer = self.kb.answer(active, conv.topic) if active else None
+        answer = self._last_answer(conv)
         return answer.follow_ups if answer else []
 
     # ------------------------------------------------------------------ decision → reply
@@ -389,16 +391,19 @@ class Assistant:
         merged = self._merge(replies)
         if len(merged.plain_text()) > MAX_COMPACT_CHARS:  # too long to read: the other answers in short
             said = replies[0].plain_text()
-            merged = self._merge([replies[0], *(self._shortened(r, lang, now, said) for r in replies[1:])])
+            rest = zip(replies[1:], choices[1:], strict=True)
+            merged = self._merge(
+                [replies[0], *(self._shortened(r, c.topic, lang, now, said) for r, c in rest)]
+            )
         return merged
 
-    def _shortened(self, reply: Reply, lang: str, now: datetime, said: str) -> Reply:
-        """A one-programme answer with its `short:` text (as in a reply for several programmes),
-        without what the answer before it (`said`) says already."""
-        if reply.programme is None or not reply.intent or "." not in reply.intent:
+    def _shortened(self, reply: Reply, topic: str, lang: str, now: datetime, said: str) -> Reply:
+        """A one-programme answer to `topic` with its `short:` text (as in a reply for several
+        programmes), without what the answer before it (`said`) says already."""
+        if reply.programme is None:  # several programmes' answers: short already
             return reply
         p = self.kb.programmes[reply.programme]
-        text = self.composer.answer_text(p, reply.intent.split(".", 1)[1], lang, now, short=True)
+        text = self.composer.answer_text(p, topic, lang, now, short=True)
         head = self.composer.session_over_head(p, lang, now) if p.session_over(now) else ""
         if head and head in said and text.startswith(head):  # "the session is over" is said already
             text = text[len(head) :].strip()

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from assistant.actions import Action
-from assistant.reply import Button, Reply, colon
+from assistant.reply import LANGUAGES, Button, Reply, colon
 from assistant.sessions import SessionStore
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ MAX_STAFF_ANSWER = 4000
 HANDOVER_IDLE = 30 * 60
 """Seconds a "type your question" or a confirmation waits; then the person starts again."""
 MAX_DESKS = 5_000
-LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+LANGUAGE_NAMES = dict(LANGUAGES)
 
 
 @dataclass(frozen=True)
@@ -231,8 +231,7 @@ class HandoverDesk:
         return [message]
 
     def _too_many(self, who: Who, desk: _Desk) -> Message | None:
-        key = self.user_key(who)
-        count = sum(1 for h in self.storage.handovers(status="open") if h["user"] == key)
+        count = len(self.storage.handovers(status="open", user=self.user_key(who)))
         if count < MAX_OPEN_PER_PERSON:
             return None
         return self._contacts_message(who, "handover_wait", desk.last_programme, count=count)

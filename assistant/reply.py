@@ -8,6 +8,8 @@ from pydantic import BaseModel, Field
 
 Decision = Literal["answer", "clarify", "decline"]
 Language = Literal["fr", "en"]
+LANGUAGES = (("fr", "Français"), ("en", "English"))
+"""The languages the assistant speaks, each with its own name (menus, staff posts)."""
 
 
 def colon(lang: str) -> str:

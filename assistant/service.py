@@ -28,7 +28,7 @@ from assistant.context import Conversation
 from assistant.flood import Cooldowns, Limits, TokenBuckets, Verdict, whole_seconds
 from assistant.handover import HandoverDesk, StaffPost
 from assistant.kb.loader import PARIS
-from assistant.reply import Button, Reply
+from assistant.reply import LANGUAGES, Button, Reply
 from assistant.sessions import SessionStore
 
 if TYPE_CHECKING:
@@ -50,7 +50,6 @@ QUESTIONNAIRE_IDLE = 24 * 3600
 MAX_CONVERSATIONS = 20_000
 MAX_QUESTIONNAIRES = 5_000
 AUTO_ANSWER_THRESHOLD = 0.75
-LANGUAGES = (("fr", "Français"), ("en", "English"))
 """Language choices, each named in its own language."""
 
 

@@ -151,15 +151,21 @@ async def _start_up(app: Application, stop: asyncio.Event, backoff: Backoff) -> 
         except RetryAfter as exc:
             delay = retry_after_seconds(exc)
         except TelegramError as exc:  # network errors, time-outs, a Bot API server failing
-            delay = backoff.next()
-            log.warning(
-                "Telegram Bot API unreachable (%s): attempt %d failed, next in %.1f s",
-                one_line(exc),
-                backoff.attempt,
-                delay,
-            )
+            delay = _unreachable(exc, backoff)
         if await wait_or_stop(stop, delay):
             return False
+
+
+def _unreachable(exc: TelegramError, backoff: Backoff) -> float:
+    """One log line per failed attempt to reach the Bot API; the wait before the next one."""
+    delay = backoff.next()
+    log.warning(
+        "Telegram Bot API unreachable (%s): attempt %d failed, next in %.1f s",
+        one_line(exc),
+        backoff.attempt,
+        delay,
+    )
+    return delay
 
 
 async def _on_started(app: Application) -> None:
@@ -206,14 +212,7 @@ async def poll(
             await wait_or_stop(stop, retry_after_seconds(exc))
             continue
         except TelegramError as exc:
-            delay = backoff.next()
-            log.warning(
-                "Telegram Bot API unreachable (%s): attempt %d failed, next in %.1f s",
-                one_line(exc),
-                backoff.attempt,
-                delay,
-            )
-            await wait_or_stop(stop, delay)
+            await wait_or_stop(stop, _unreachable(exc, backoff))
             continue
         if backoff.attempt:
             log.info("Telegram Bot API reachable again")

@@ -18,7 +18,6 @@ from telegram.ext import Application, ApplicationHandlerStop, CommandHandler, fi
 from adapters.lifecycle import reload_on_signal
 from adapters.telegram.handlers import NEW_MESSAGES, Context, Handlers, who_of
 from adapters.telegram.render import MAX_MESSAGE
-from adapters.telegram.staff import staff_chat_id
 from assistant.live import LiveKnowledge, ReloadResult, WatchSettings
 from assistant.service import Message
 
@@ -31,9 +30,9 @@ REPORT_LANGUAGE = "fr"
 class LiveReload:
     """`/reload` and the reports, around the service's `LiveKnowledge`."""
 
-    def __init__(self, handlers: Handlers, staff_chat: int | None, settings: WatchSettings, bot: Bot) -> None:
+    def __init__(self, handlers: Handlers, settings: WatchSettings, bot: Bot) -> None:
         self.handlers = handlers
-        self.staff_chat = staff_chat
+        self.staff_chat = handlers.staff_chat
         self.settings = settings
         self.bot = bot
         self.live = LiveKnowledge(handlers.service, interval=settings.interval, on_result=self.post)
@@ -87,13 +86,12 @@ class LiveReload:
 def install(app: Application, handlers: Handlers, env: dict[str, str] | None = None) -> LiveReload:
     """Wire the live knowledge base into a built application (`bot_data["live"]`), reporting to the
     handlers' staff chat. A bad watch interval raises ValueError naming the variable."""
-    live = LiveReload(handlers, handlers.staff_chat, WatchSettings.from_env(env), app.bot)
+    live = LiveReload(handlers, WatchSettings.from_env(env), app.bot)
     live.install(app)
     app.bot_data["live"] = live
     return live
 
 
 def check_env(env: dict[str, str] | None = None) -> None:
-    """At start-up: a bad `TELEGRAM_STAFF_CHAT_ID` or watch setting raises ValueError naming it."""
-    staff_chat_id(env)
+    """At start-up: a bad watch setting raises ValueError naming it."""
     WatchSettings.from_env(env)

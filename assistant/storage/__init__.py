@@ -143,7 +143,11 @@ class Storage(Protocol):
     def remove_handover(self, handover_id: int) -> None: ...
     def answer_handover(self, handover_id: int, answer_text: str, at: datetime) -> bool: ...
     def handovers(
-        self, status: str | None = None, since: datetime | None = None, until: datetime | None = None
+        self,
+        status: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        user: str | None = None,
     ) -> list[dict[str, Any]]: ...
 
     # privacy -----------------------------------------------------------------------------------------

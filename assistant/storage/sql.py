@@ -463,14 +463,21 @@ class SQLStorage:
         return result.rowcount > 0
 
     def handovers(
-        self, status: str | None = None, since: datetime | None = None, until: datetime | None = None
+        self,
+        status: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        user: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Handovers created with since <= created_at < until, oldest first, optionally of one status."""
+        """Handovers created with since <= created_at < until, oldest first, optionally of one status
+        and one person (`user`, as stored: `<platform>:<id>`)."""
         if status is not None and status not in HANDOVER_STATUSES:
             raise ValueError(f"status must be one of {HANDOVER_STATUSES}, not {status!r}")
         where = self._between(handovers.c.created_at, since, until)
         if status is not None:
             where.append(handovers.c.status == status)
+        if user is not None:
+            where.append(handovers.c.user == user)
         query = select(handovers).where(*where).order_by(handovers.c.created_at, handovers.c.id)
         with self._tx() as conn:
             return [self._handover(row) for row in conn.execute(query)]

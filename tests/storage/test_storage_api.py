@@ -261,6 +261,8 @@ def test_handover_lifecycle(store: Any) -> None:
     assert [h["id"] for h in store.handovers(status="open")] == [other]
     assert [h["id"] for h in store.handovers(status="answered")] == [hid]
     assert [h["id"] for h in store.handovers()] == [hid, other]
+    assert [h["id"] for h in store.handovers(user="discord:8")] == [other]
+    assert store.handovers(status="open", user="telegram:7") == []
     assert store.handovers(since=datetime.now(UTC) + timedelta(minutes=1)) == []
     with pytest.raises(ValueError):
         store.handovers(status="closed")
